@@ -1,0 +1,223 @@
+"""The ``bantin`` command: crawl, extract, serve, demo, sites."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from crawler.sites import RegistryError, SiteConfig, adhoc_site, load_registry, select_sites
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+METADATA = PROJECT_ROOT / "metadata.yml"
+DEFAULT_DB = "archive.db"
+FAST_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+                       "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "LOG_LEVEL": "WARNING"}
+
+
+@click.group()
+@click.version_option(package_name="bantin")
+def cli() -> None:
+    """bantin: archive Hanoi district and ward portal bulletins into SQLite, browse with Datasette."""
+
+
+@cli.command()
+@click.argument("site_names", nargs=-1)
+@click.option("--start-url", "start_urls", multiple=True, help="Crawl this page (any Liferay 6 portal).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive to write.")
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
+              help="Extra registry file (TOML) with sites of your own.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Set a Scrapy setting, as in `scrapy crawl -s`.")
+def crawl(site_names, start_urls, db, sites_file, overrides) -> None:
+    """Crawl registered sites, or any portal from its start pages, into the archive.
+
+    Example: bantin crawl --start-url https://hoankiem.hanoi.gov.vn/thong-tin-hoi-dong-nhan-dan --db hk.db
+    """
+    try:
+        sites = _chosen_sites(site_names, start_urls, sites_file)
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from error
+    stats = run_crawl(sites, db, _parse_settings(overrides))
+    _print_crawl_report(db, stats)
+
+
+def _chosen_sites(names, start_urls, sites_file) -> list[SiteConfig]:
+    """Sites named on the command line, or one ad-hoc site from ``--start-url``."""
+    if start_urls and names:
+        raise RegistryError("give site names or --start-url, not both")
+    if start_urls:
+        return [adhoc_site(list(start_urls))]
+    if not names:
+        raise RegistryError("name a site (see `bantin sites`) or give --start-url URL")
+    return select_sites(load_registry(*([sites_file] if sites_file else [])), list(names))
+
+
+def _parse_settings(pairs) -> dict[str, str]:
+    """``["NAME=VALUE", …]`` as a dict; a pair without ``=`` is an error."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        settings[name] = value
+    return settings
+
+
+def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str]) -> dict:
+    """Run the portal spider over ``sites`` into ``db`` (blocks); return the crawl stats."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawler.spiders.portal import PortalSpider
+
+    settings = Settings()
+    settings.setmodule("settings", priority="project")
+    settings.set("ARCHIVE_DB", db, priority="cmdline")
+    settings.setdict(overrides, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, sites=sites)
+    process.start()
+    return crawler.stats.get_stats()
+
+
+def _print_crawl_report(db: str, stats: dict) -> None:
+    """Print the crawl's summary line and the archive's per-site counts."""
+    from crawler.spiders.portal import format_summary
+    from pipelines import storage
+
+    click.echo(f"crawl: {format_summary(stats)}")
+    archive = storage.open_archive(db)
+    for row in storage.summary(archive):
+        click.echo(f"  {row['site']}: {row['articles']} articles, {row['images']} images, "
+                   f"{row['authors']} authors")
+    archive.close()
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--site", "site_name", help="Site name for the id (default: from the registry, or the host).")
+def extract(file, url, site_name) -> None:
+    """Extract one saved article page and print it as a JSON object.
+
+    Example: bantin extract page.html --url https://hoankiem.hanoi.gov.vn/x/-/asset_publisher/a/content/b
+    """
+    from scrapy.http import HtmlResponse
+
+    from crawler.items import NotAnArticle
+    from crawler.pages.liferay6 import ArticlePage
+
+    site = _site_for_url(url, site_name)
+    response = HtmlResponse(url=url, body=Path(file).read_bytes())
+    try:
+        article = ArticlePage(response.selector, url).to_article(site.name, site.group_id)
+    except NotAnArticle as error:
+        raise click.ClickException(f"not an article: {error.reason}") from error
+    click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _site_for_url(url: str, site_name: str | None) -> SiteConfig:
+    """The registered site serving ``url``, else an ad-hoc one named after its host."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise click.BadParameter("--url must be an absolute http(s) URL", param_hint="--url")
+    registry = load_registry()
+    if site_name in registry:
+        return registry[site_name]
+    owner = next((site for site in registry.values() if site.owns(url)), None)
+    return owner or adhoc_site([url], site_name)
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db, host, port) -> None:
+    """Browse, search and export the archive in Datasette.
+
+    Example: bantin serve --db archive.db --port 8001
+    """
+    if not Path(db).exists():
+        raise click.ClickException(f"no archive at {db}: run `bantin crawl` or `bantin demo` first")
+    _serve(db, host, port)
+
+
+def _serve(db: str, host: str, port: int) -> None:
+    """Run Datasette on ``db`` with the project's metadata until interrupted."""
+    click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
+    command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(METADATA),
+               "--host", host, "--port", str(port)]
+    try:
+        subprocess.run(command, check=False)
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--no-serve", is_flag=True, help="Stop after the crawl instead of serving Datasette.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+def demo(db, no_serve, port) -> None:
+    """Serve the bundled sample portal, crawl it into the archive, then browse it in Datasette.
+
+    Example: bantin demo --no-serve
+    """
+    from sampleportal.registry import sample_sites
+    from sampleportal.server import SamplePortal
+
+    with SamplePortal() as portal:
+        sites = sample_sites(portal)
+        for site in sites:
+            click.echo(f"sample portal: {site.name} at {site.start_urls[0].rsplit('/', 1)[0]}/")
+        stats = run_crawl(sites, db, FAST_LOCAL_SETTINGS)
+    _print_crawl_report(db, stats)
+    if not no_serve:
+        _serve(db, "127.0.0.1", port)
+
+
+@cli.command("sample-portal")
+@click.option("--port", default=8701, show_default=True, type=int,
+              help="Port of the first site; the second uses the next one.")
+def sample_portal(port) -> None:
+    """Serve the sample portal on 127.0.0.1 until interrupted (to crawl or read it by hand).
+
+    Example: bantin sample-portal --port 8701
+    """
+    import time
+
+    from sampleportal.content import SITE_KEYS
+    from sampleportal.server import SamplePortal
+
+    with SamplePortal({key: port + n for n, key in enumerate(SITE_KEYS)}) as portal:
+        for key in SITE_KEYS:
+            click.echo(f"{key}: {portal.url(key)}/")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+@cli.command()
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False))
+def sites(sites_file) -> None:
+    """List the registered sites: name, display name, family, status, start pages.
+
+    Example: bantin sites
+    """
+    try:
+        registry = load_registry(*([sites_file] if sites_file else []))
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from error
+    for site in registry.values():
+        click.echo(f"{site.name}\t{site.display_name or ''}\t{site.family}\t{site.status}\t"
+                   f"{len(site.start_urls)} start pages")
+
+
+if __name__ == "__main__":
+    cli()

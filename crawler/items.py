@@ -1,0 +1,82 @@
+"""Records the crawler produces: an archived Article, and a PageFailure for a page that is not one.
+
+Both hold JSON-native values only, so they serialise as they are (``dataclasses.asdict``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Article:
+    """One bulletin as extracted from one page.
+
+    - ``id``: archive identity, ``site:urlTitle`` (``:groupId`` appended for a foreign group).
+    - ``site``: registry name of the portal (or host for an ad-hoc crawl).
+    - ``url``: absolute URL the page was fetched from.
+    - ``url_title``, ``group_id``, ``asset_entry_id``: Liferay identifiers read from the URL.
+    - ``category``: the category header printed on the page, once, as printed.
+    - ``title``: as printed (UPPERCASE kept).
+    - ``published_at``: ISO 8601 with ``+07:00``; ``published_date``: Hanoi-local ``YYYY-MM-DD``;
+      ``published_raw``: the date text as printed.
+    - ``views``: int or ``None`` when no count is printed; ``views_raw``: as printed.
+    - ``lead``: first article paragraph; ``body``: every paragraph, blank-line separated.
+    - ``source``: the issuing office as printed without parentheses, or ``None``.
+    - ``images``: ``[{"src": absolute URL, "caption": str | None, "alt": str | None}]``.
+    - ``authors``: ``[{"name": str, "roles": ["text" | "photo", …]}]``.
+    - ``attachments``: ``[{"url": absolute URL, "label": str}]``.
+    - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``.
+    All text is NFC.
+    """
+
+    id: str
+    site: str
+    url: str
+    title: str
+    published_at: str
+    published_raw: str
+    category: str | None = None
+    published_date: str | None = None
+    views: int | None = None
+    views_raw: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    source: str | None = None
+    url_title: str | None = None
+    group_id: int | None = None
+    asset_entry_id: int | None = None
+    images: list[dict] = field(default_factory=list)
+    authors: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+    fetched_at: str | None = None
+    extractor: str | None = None
+
+    def to_dict(self) -> dict:
+        """The record as a plain JSON-ready dict, field names as in the archive."""
+        return asdict(self)
+
+
+@dataclass
+class PageFailure:
+    """A fetched page that yielded no article: ``reason`` is one line, ``kind`` a short label."""
+
+    site: str
+    url: str
+    kind: str
+    reason: str
+    status: int | None = None
+    fetched_at: str | None = None
+
+    def to_dict(self) -> dict:
+        """The failure as a plain JSON-ready dict."""
+        return asdict(self)
+
+
+class NotAnArticle(ValueError):
+    """Raised by a page object when a page is not an article; ``kind`` labels the reason."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason

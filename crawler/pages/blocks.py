@@ -1,0 +1,165 @@
+"""Flatten an article container into reading-order blocks: paragraphs of text and images.
+
+A portal template nests paragraphs, tables, lists and bare text in any mix; extraction rules are
+simpler over a flat sequence. Each text block keeps the facts the rules need (bold, italic,
+centred, list item, table cell) so the page objects never walk the tree themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from crawler.parsing import clean_text
+
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li td th tr table tbody thead ul ol dl dd dt blockquote "
+    "figure figcaption section article header footer center pre aside main".split()
+)
+SKIP_TAGS = frozenset("script style noscript form button select textarea iframe nav input".split())
+BOLD_TAGS = frozenset(("strong", "b"))
+ITALIC_TAGS = frozenset(("em", "i"))
+CAPTION_CLASSES = ("caption", "chuthich", "chu-thich", "image-desc", "img-desc")
+
+
+@dataclass
+class Image:
+    """An ``<img>`` in the article: ``src`` and ``alt`` as written in the page."""
+
+    src: str
+    alt: str
+    table: object = None
+
+
+@dataclass
+class Text:
+    """A paragraph of text with the layout facts that tell a caption or sapo from body text."""
+
+    text: str
+    tag: str
+    bold: bool = False
+    italic: bool = False
+    centred: bool = False
+    caption_class: bool = False
+    table: object = None
+    links: list = field(default_factory=list)
+
+
+def blocks(container) -> list[Image | Text]:
+    """Reading-order list of :class:`Text` and :class:`Image` blocks under an lxml element."""
+    out: list[Image | Text] = []
+    _walk(container, out)
+    return out
+
+
+def _walk(element, out: list) -> None:
+    """Append the blocks of ``element``'s children, grouping inline runs into one Text each."""
+    run: list = [element.text] if element.text else []
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "img":
+            _flush(element, run, out)
+            out.append(Image(child.get("src", ""), clean_text(child.get("alt")), _table(child)))
+        elif tag in BLOCK_TAGS or (tag and _has_block_or_image(child)):
+            _flush(element, run, out)
+            if tag not in SKIP_TAGS:
+                _walk(child, out)
+        elif tag == "br":
+            run.append(" ")
+        elif tag and tag not in SKIP_TAGS:
+            run.append(child)
+        if child.tail:
+            run.append(child.tail)
+    _flush(element, run, out)
+
+
+def _has_block_or_image(element) -> bool:
+    """True when an inline element wraps an image or a block (``<a><img></a>``, ``<span><p>``)."""
+    return any(
+        isinstance(node.tag, str) and (node.tag == "img" or node.tag in BLOCK_TAGS)
+        for node in element.iterdescendants()
+    )
+
+
+def _flush(parent, run: list, out: list) -> None:
+    """Turn the pending inline ``run`` of ``parent`` into one Text block (if it has text)."""
+    if not run:
+        return
+    pieces = [_inline_text(item) for item in run]
+    text = clean_text("".join(pieces))
+    if text:
+        elements = [item for item in run if not isinstance(item, str)]
+        out.append(Text(
+            text=text,
+            tag=parent.tag.lower() if isinstance(parent.tag, str) else "",
+            bold=_covered_by(elements, text, BOLD_TAGS) or _styled_as(parent, BOLD_TAGS),
+            italic=_covered_by(elements, text, ITALIC_TAGS) or _styled_as(parent, ITALIC_TAGS),
+            centred=_is_centred(parent),
+            caption_class=_has_caption_class(parent),
+            table=_table(parent),
+            links=[a for item in elements for a in _links(item)],
+        ))
+    run.clear()
+
+
+def _inline_text(item) -> str:
+    """Text of a run item: a string, or an inline element's text without scripts."""
+    if isinstance(item, str):
+        return item
+    return "".join(item.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
+
+
+def _covered_by(elements: list, text: str, tags: frozenset) -> bool:
+    """True when the text inside ``tags`` elements makes up (nearly) all of ``text``."""
+    styled = "".join(_styled_text(element, tags) for element in elements)
+    return len(clean_text(styled)) >= len(text) - 1 > 0
+
+
+def _styled_text(element, tags: frozenset) -> str:
+    """Text of ``element`` that sits inside one of ``tags`` (the element itself included)."""
+    if element.tag in tags:
+        return _inline_text(element)
+    return "".join(_inline_text(inner) for inner in element.iter(*tags) if inner is not element)
+
+
+def _styled_as(parent, tags: frozenset) -> bool:
+    """True when the block element itself is bold/italic by tag (``<strong>`` as a block)."""
+    return isinstance(parent.tag, str) and parent.tag.lower() in tags
+
+
+def _is_centred(element) -> bool:
+    """True when the block is centred by ``style``, ``align`` or a class name."""
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return (
+        "text-align:center" in style
+        or (element.get("align") or "").lower() == "center"
+        or "center" in (element.get("class") or "").lower()
+    )
+
+
+def _has_caption_class(element) -> bool:
+    """True when the block or its parent carries a caption-like class name."""
+    for node in (element, element.getparent()):
+        if node is not None and any(
+            name in (node.get("class") or "").lower() for name in CAPTION_CLASSES
+        ):
+            return True
+    return (element.tag if isinstance(element.tag, str) else "") == "figcaption"
+
+
+def _table(element):
+    """The nearest enclosing ``<table>`` element, or ``None``."""
+    return next(element.iterancestors("table"), None)
+
+
+def _links(element) -> list:
+    """``<a href>`` elements at or under an inline element."""
+    if element.tag == "a" and element.get("href"):
+        return [element]
+    return [a for a in element.iter("a") if a.get("href")]
+
+
+def parse_fragment(markup: str):
+    """Parse an HTML fragment into an lxml element (for tests and small snippets)."""
+    return lxml_html.fragment_fromstring(markup, create_parent="div")

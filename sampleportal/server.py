@@ -1,0 +1,79 @@
+"""Serve the sample portal over HTTP on 127.0.0.1: one server (and port) per site.
+
+``SamplePortal`` starts the sites in background threads and records every request path, so tests
+can check what a crawler fetched and that it never touched a trap link.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from sampleportal.content import SITE_KEYS
+from sampleportal.site import respond
+
+LOOPBACK = "127.0.0.1"
+
+
+class SamplePortal:
+    """The sample sites served on loopback; use as a context manager or call start()/stop()."""
+
+    def __init__(self, ports: dict[str, int] | None = None):
+        self.requested_ports = ports or {}
+        self.servers: dict[str, ThreadingHTTPServer] = {}
+        self.hits: list[tuple[str, str, int]] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> SamplePortal:
+        """Bind every site (port 0 picks a free port) and serve it in a daemon thread."""
+        for key in SITE_KEYS:
+            server = ThreadingHTTPServer((LOOPBACK, self.requested_ports.get(key, 0)), self._handler(key))
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers[key] = server
+        return self
+
+    def stop(self) -> None:
+        """Shut every server down and release its port."""
+        for server in self.servers.values():
+            server.shutdown()
+            server.server_close()
+
+    def url(self, site: str) -> str:
+        """Origin of a site, ``http://127.0.0.1:PORT``."""
+        return f"http://{LOOPBACK}:{self.servers[site].server_address[1]}"
+
+    def hits_for(self, site: str) -> list[str]:
+        """Path-and-query of every request ``site`` answered, in order."""
+        return [target for key, target, _ in self.hits if key == site]
+
+    def __enter__(self) -> SamplePortal:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _handler(self, site_key: str) -> type[BaseHTTPRequestHandler]:
+        """A request handler class bound to one site, recording hits on this portal."""
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            server_version = "Apache-Coyote/1.1"
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                reply = respond(site_key, parts.path, parts.query)
+                with portal._lock:
+                    portal.hits.append((site_key, self.path, reply.status))
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.send_header("Liferay-Portal", "Liferay Portal Community Edition 6.2 CE GA6")
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+                """Stay quiet: the hit log replaces the access log."""
+
+        return Handler
