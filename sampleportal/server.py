@@ -7,6 +7,7 @@ can check what a crawler fetched and that it never touched a trap link.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -16,13 +17,23 @@ from sampleportal.site import respond
 LOOPBACK = "127.0.0.1"
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One request the portal answered: site, path with query, status and User-Agent."""
+
+    site: str
+    target: str
+    status: int
+    user_agent: str
+
+
 class SamplePortal:
     """The sample sites served on loopback; use as a context manager or call start()/stop()."""
 
     def __init__(self, ports: dict[str, int] | None = None):
         self.requested_ports = ports or {}
         self.servers: dict[str, ThreadingHTTPServer] = {}
-        self.hits: list[tuple[str, str, int]] = []
+        self.hits: list[Hit] = []
         self._lock = threading.Lock()
 
     def start(self) -> SamplePortal:
@@ -46,7 +57,7 @@ class SamplePortal:
 
     def hits_for(self, site: str) -> list[str]:
         """Path-and-query of every request ``site`` answered, in order."""
-        return [target for key, target, _ in self.hits if key == site]
+        return [hit.target for hit in self.hits if hit.site == site]
 
     def __enter__(self) -> SamplePortal:
         return self.start()
@@ -65,7 +76,8 @@ class SamplePortal:
                 parts = urlsplit(self.path)
                 reply = respond(site_key, parts.path, parts.query)
                 with portal._lock:
-                    portal.hits.append((site_key, self.path, reply.status))
+                    portal.hits.append(Hit(site_key, self.path, reply.status,
+                                            self.headers.get("User-Agent", "")))
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(reply.body)))

@@ -1,0 +1,57 @@
+"""Shared fixtures: the sample portal on loopback, and paths of the project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sampleportal.server import SamplePortal
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+BANTIN = Path(sys.executable).with_name("bantin")
+
+
+@pytest.fixture(scope="session")
+def portal():
+    """The sample portal served on 127.0.0.1 for the whole test session."""
+    with SamplePortal() as running:
+        yield running
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+
+
+def registry_file(portal, path: Path) -> Path:
+    """Write a registry TOML for the running sample portal, as a user would for their own sites."""
+    from sampleportal.registry import sample_sites
+
+    lines = []
+    for site in sample_sites(portal):
+        lines += [f"[{site.name}]", f'display_name = "{site.display_name}"',
+                  f"hosts = {list(site.hosts)!r}".replace("'", '"'),
+                  f"start_urls = {list(site.start_urls)!r}".replace("'", '"'),
+                  f"group_id = {site.group_id}", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def run_bantin(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """Run the installed ``bantin`` command and capture its output."""
+    return subprocess.run([str(BANTIN), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+@pytest.fixture(scope="session")
+def crawled(portal, tmp_path_factory):
+    """The sample portal crawled once through the real CLI into a fresh ``archive.db``."""
+    folder = tmp_path_factory.mktemp("crawl")
+    sites = registry_file(portal, folder / "sites.toml")
+    db = folder / "archive.db"
+    first_hit = len(portal.hits)
+    result = run_bantin("crawl", "sample-hoankiem", "sample-longbien", "--sites", str(sites),
+                        "--db", str(db), *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {"db": db, "sites": sites, "result": result, "hits": portal.hits[first_hit:]}

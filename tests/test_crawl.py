@@ -1,0 +1,144 @@
+"""End to end: the real spider over real HTTP against the sample portal, into a real archive."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from urllib.parse import urlsplit
+
+from conftest import FAST, PROJECT_ROOT, run_bantin
+from crawler.urls import normalize_url, parse_article_ref
+from sampleportal.content import SITE_KEYS, expected_record, load_site
+from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap
+
+
+def expected_ids() -> set[str]:
+    """Every article the sample portal publishes, plus the foreign-group copy longbien shows."""
+    ids = {f"sample-{key}:{a['url_title']}" for key in SITE_KEYS for a in load_site(key).articles}
+    owner = load_site(FOREIGN_ENTRY[2])
+    foreign = next(a for a in owner.articles if a["key"] == FOREIGN_ENTRY[3])
+    ids.add(f"sample-{FOREIGN_ENTRY[0]}:{foreign['url_title']}:{owner.group_id}")
+    return ids
+
+
+def rows(db, sql: str, *params) -> list[dict]:
+    """Query the archive as plain dicts."""
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
+def test_archives_exactly_the_portals_articles(crawled):
+    archived = {row["id"] for row in rows(crawled["db"], "select id from articles")}
+    assert expected_ids() == archived
+
+
+def test_every_field_matches_the_portals_content(crawled, portal):
+    archived = {row["id"]: row for row in rows(crawled["db"], "select * from articles")}
+    for key in SITE_KEYS:
+        site = load_site(key)
+        for article in site.articles:
+            row = archived[f"sample-{key}:{article['url_title']}"]
+            expected = expected_record(site, article, portal.url(key))
+            scalars = {k: v for k, v in expected.items() if not isinstance(v, list)}
+            assert scalars == {k: row[k] for k in scalars}
+
+
+def test_images_and_authors_are_stored_with_their_article(crawled, portal):
+    site = load_site("hoankiem")
+    seed = next(a for a in site.articles if a["key"] == "hk-seed")
+    article_id = f"sample-hoankiem:{seed['url_title']}"
+    images = rows(crawled["db"], "select src, caption, alt from images where article_id = ? "
+                  "order by position", article_id)
+    authors = rows(crawled["db"], "select name, role from authors where article_id = ? "
+                   "order by role", article_id)
+    assert expected_record(site, seed, portal.url("hoankiem"))["images"] == images
+    assert [{"name": "Kiều Trang", "role": "photo"}, {"name": "Kiều Trang", "role": "text"}] == authors
+
+
+def test_each_article_is_fetched_once_whatever_its_url_forms(crawled):
+    fetched = Counter()
+    for hit in crawled["hits"]:
+        ref = parse_article_ref("http://x" + hit.target)
+        if ref is not None:
+            fetched[ref.url_title, ref.group_id] += 1
+    assert fetched and max(fetched.values()) == 1
+
+
+def test_never_requests_trap_links(crawled):
+    assert [] == [hit.target for hit in crawled["hits"] if is_trap(hit.target)]
+
+
+def test_follows_pagination_of_every_category(crawled):
+    listing_pages = {normalize_url("http://x" + hit.target) for hit in crawled["hits"]
+                     if "_cur=" in hit.target}
+    assert any(url.endswith("_cur=2") for url in listing_pages)
+
+
+def test_failed_pages_are_recorded_with_reasons(crawled):
+    failures = rows(crawled["db"], "select url, kind, reason from page_failures order by kind")
+    kinds = Counter(row["kind"] for row in failures)
+    assert {"disallowed": 1, "error_page": 1, "http_404": 1, "no_date": 1} == dict(kinds)
+    assert {urlsplit(r["url"]).path.rsplit("/", 1)[1] for r in failures if r["kind"] != "disallowed"} \
+        == {entry[2] for entry in BROKEN_ENTRIES}
+    assert all(row["reason"] and "\n" not in row["reason"] for row in failures)
+
+
+def test_closing_summary_counts_articles_and_failures(crawled):
+    out = crawled["result"].stdout
+    assert f"articles: new {len(expected_ids())}" in out
+    assert "failed pages 4 (disallowed 1, error_page 1, http_404 1, no_date 1)" in out
+
+
+def test_polite_user_agent_and_robots_first(crawled):
+    agents = {hit.user_agent for hit in crawled["hits"]}
+    assert len(agents) == 1
+    assert agents.pop().startswith("bantin/0.1 (+")
+    first_per_site = {}
+    for hit in crawled["hits"]:
+        first_per_site.setdefault(hit.site, hit.target)
+    assert {"/robots.txt"} == set(first_per_site.values())
+
+
+def test_recrawl_adds_no_duplicates(crawled):
+    before = rows(crawled["db"], "select id, url, first_seen_at from articles order by id")
+    result = run_bantin("crawl", "sample-hoankiem", "sample-longbien", "--sites",
+                        str(crawled["sites"]), "--db", str(crawled["db"]), *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    after = rows(crawled["db"], "select id, url, first_seen_at from articles order by id")
+    assert before == after
+    assert f"articles: unchanged {len(before)}" in result.stdout
+    counts = rows(crawled["db"], "select (select count(*) from images) i, (select count(*) from authors) a")
+    assert counts[0]["i"] == rows(crawled["db"], "select count(distinct article_id || position) n from images")[0]["n"]
+
+
+def test_adhoc_start_url_names_the_site_after_its_host(portal, tmp_path):
+    start = portal.url("hoankiem") + "/cai-cach-hanh-chinh"
+    db = tmp_path / "adhoc.db"
+    result = run_bantin("crawl", "--start-url", start, "--db", str(db), *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    host = urlsplit(start).netloc
+    category = [a["url_title"] for a in load_site("hoankiem").articles_in("cai-cach-hanh-chinh")]
+    archived = {row["id"] for row in rows(db, "select id from articles")}
+    assert {f"{host}:{t}" for t in category} <= archived
+
+
+def test_scrapy_crawl_command_runs_the_same_spider(portal, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scrapy = Path(sys.executable).with_name("scrapy")
+    db = tmp_path / "scrapy.db"
+    start = portal.url("longbien") + "/xay-dung-dang"
+    result = subprocess.run(
+        [str(scrapy), "crawl", "portal", "-a", f"start_url={start}", "-s", f"ARCHIVE_DB={db}", *FAST],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    listed = {a["url_title"] for a in load_site("longbien").articles_in("xay-dung-dang")}
+    archived = {row["url_title"] for row in rows(db, "select url_title from articles")}
+    assert listed <= archived

@@ -1,0 +1,59 @@
+"""Golden fixtures: saved pages against expected JSON, one test per (page, field)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+
+from crawler.items import NotAnArticle
+from crawler.pages.liferay6 import ArticlePage
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "expected.json").exists())
+
+
+def _load(case: Path) -> tuple[dict, dict]:
+    """The case's meta and expected JSON."""
+    return (json.loads((case / "meta.json").read_text(encoding="utf-8")),
+            json.loads((case / "expected.json").read_text(encoding="utf-8")))
+
+
+@cache
+def extracted(case: Path) -> dict:
+    """Extract a saved page as in production: bytes through Scrapy's response and charset detection."""
+    meta, _ = _load(case)
+    response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(),
+                            request=Request(meta["url"]))
+    article = ArticlePage(response.selector, meta["url"]).to_article(
+        meta["site"], meta.get("home_group_id"))
+    return article.to_dict()
+
+
+ARTICLE_FIELDS = [(case, field) for case in CASES for field in _load(case)[1] if "error_kind" not in _load(case)[1]]
+FAILURE_CASES = [case for case in CASES if "error_kind" in _load(case)[1]]
+
+
+def test_fixture_set_covers_the_variants():
+    assert len(ARTICLE_FIELDS) >= 25 * 12
+    assert len(FAILURE_CASES) >= 3
+
+
+@pytest.mark.parametrize(("case", "field"), ARTICLE_FIELDS,
+                         ids=[f"{c.parent.name}/{c.name}:{f}" for c, f in ARTICLE_FIELDS])
+def test_field(case, field):
+    _, expected = _load(case)
+    assert expected[field] == extracted(case)[field]
+
+
+@pytest.mark.parametrize("case", FAILURE_CASES, ids=[c.name for c in FAILURE_CASES])
+def test_not_an_article(case):
+    meta, expected = _load(case)
+    response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes())
+    with pytest.raises(NotAnArticle) as raised:
+        ArticlePage(response.selector, meta["url"]).to_article(meta["site"])
+    assert expected["error_kind"] == raised.value.kind
+    assert "\n" not in raised.value.reason
