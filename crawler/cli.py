@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,8 +11,6 @@ import click
 
 from crawler.sites import RegistryError, SiteConfig, adhoc_site, load_registry, select_sites
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-METADATA = PROJECT_ROOT / "metadata.yml"
 DEFAULT_DB = "archive.db"
 FAST_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
                        "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "LOG_LEVEL": "WARNING"}
@@ -149,13 +146,16 @@ def serve(db, host, port) -> None:
 
 def _serve(db: str, host: str, port: int) -> None:
     """Run Datasette on ``db`` with the project's metadata until interrupted."""
-    click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
-    command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(METADATA),
-               "--host", host, "--port", str(port)]
-    try:
-        subprocess.run(command, check=False)
-    except KeyboardInterrupt:
-        pass
+    from datasette.cli import cli as datasette_cli
+
+    from crawler.publish import datasette_metadata
+
+    with tempfile.TemporaryDirectory() as folder:
+        metadata = Path(folder) / "metadata.json"
+        metadata.write_text(json.dumps(datasette_metadata(db), ensure_ascii=False), encoding="utf-8")
+        click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
+        arguments = ["serve", db, "--metadata", str(metadata), "--host", host, "--port", str(port)]
+        datasette_cli.main(args=arguments, prog_name="datasette", standalone_mode=False)
 
 
 @cli.command()

@@ -134,7 +134,8 @@ def expected_record(site: Site, article: dict, base_url: str) -> dict:
 
 def image_path(site: Site, article: dict, number: int) -> str:
     """Path of an article's image, in Liferay's ``/documents/<groupId>/…`` shape."""
-    return f"/documents/{site.group_id}/0/{article['key']}-anh-{number + 1}.jpg/{article['asset_entry_id']}{number}"
+    name = f"{article['key']}-anh-{number + 1}.jpg"
+    return f"/documents/{site.group_id}/0/{name}/{article['asset_entry_id']}{number}"
 
 
 def document_path(site: Site, attachment: dict) -> str:

@@ -85,7 +85,7 @@ class SamplePortal:
                 self.end_headers()
                 self.wfile.write(reply.body)
 
-            def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args) -> None:
                 """Stay quiet: the hit log replaces the access log."""
 
         return Handler

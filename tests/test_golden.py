@@ -33,7 +33,8 @@ def extracted(case: Path) -> dict:
     return article.to_dict()
 
 
-ARTICLE_FIELDS = [(case, field) for case in CASES for field in _load(case)[1] if "error_kind" not in _load(case)[1]]
+ARTICLE_FIELDS = [(case, field) for case in CASES if "error_kind" not in _load(case)[1]
+                  for field in _load(case)[1]]
 FAILURE_CASES = [case for case in CASES if "error_kind" in _load(case)[1]]
 
 

@@ -13,11 +13,14 @@ from lxml import html as lxml_html
 
 from crawler.parsing import clean_text
 
-BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li td th tr table tbody thead ul ol dl dd dt blockquote "
-    "figure figcaption section article header footer center pre aside main".split()
-)
-SKIP_TAGS = frozenset("script style noscript form button select textarea iframe nav input".split())
+BLOCK_TAGS = frozenset((
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "tr", "table", "tbody",
+    "thead", "ul", "ol", "dl", "dd", "dt", "blockquote", "figure", "figcaption", "section",
+    "article", "header", "footer", "center", "pre", "aside", "main",
+))
+SKIP_TAGS = frozenset((
+    "script", "style", "noscript", "form", "button", "select", "textarea", "iframe", "nav", "input",
+))
 BOLD_TAGS = frozenset(("strong", "b"))
 ITALIC_TAGS = frozenset(("em", "i"))
 CAPTION_CLASSES = ("caption", "chuthich", "chu-thich", "image-desc", "img-desc")

@@ -1,0 +1,122 @@
+"""The ``bantin`` command as a user runs it: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from conftest import FIXTURES, run_bantin
+
+SEED = FIXTURES / "liferay6" / "seed_article"
+
+
+def seed_url() -> str:
+    return json.loads((SEED / "meta.json").read_text(encoding="utf-8"))["url"]
+
+
+def test_extract_prints_the_article_as_json():
+    result = run_bantin("extract", str(SEED / "page.html"), "--url", seed_url())
+    assert 0 == result.returncode, result.stderr
+    article = json.loads(result.stdout)
+    expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
+    assert expected["title"] == article["title"]
+    assert "2022-09-09T17:14:00+07:00" == article["published_at"]
+    assert 5 == article["views"]
+    assert 5 == len(article["body"].split("\n\n"))
+    assert [{"name": "Kiều Trang", "roles": ["text", "photo"]}] == article["authors"]
+    assert "Ban Tuyên giáo Quận ủy" == article["source"]
+    assert 3 == len([i for i in article["images"] if i["caption"]])
+    assert "Bình chọn" not in result.stdout and "thành phố thông minh" not in result.stdout
+    assert unicodedata.is_normalized("NFC", result.stdout)
+
+
+def test_extract_names_a_registered_site_from_the_url_host(tmp_path):
+    url = "https://hoankiem.hanoi.gov.vn" + seed_url().split(":8701", 1)[1]
+    result = run_bantin("extract", str(SEED / "page.html"), "--url", url)
+    assert json.loads(result.stdout)["id"].startswith("hoankiem:quan-hoan-kiem")
+
+
+def test_extract_of_a_non_article_fails_with_one_line():
+    page = FIXTURES / "liferay6" / "no_date_line" / "page.html"
+    result = run_bantin("extract", str(page), "--url", "http://127.0.0.1:8702/x")
+    assert 1 == result.returncode
+    assert ["Error: not an article: no publish date line (dd/mm/yyyy | HH:mm)"] == result.stderr.splitlines()
+
+
+def test_sites_lists_the_registry():
+    result = run_bantin("sites")
+    names = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert {"hoankiem", "longbien"} <= set(names)
+    assert "Quận Hoàn Kiếm" in result.stdout
+
+
+def test_sites_file_of_ones_own_adds_a_portal(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[dongda]\ndisplay_name = "Quận Đống Đa"\nhosts = ["dongda.hanoi.gov.vn"]\n'
+                     'start_urls = ["https://dongda.hanoi.gov.vn/"]\nstatus = "legacy"\n',
+                     encoding="utf-8")
+    result = run_bantin("sites", "--sites", str(extra))
+    assert "dongda\tQuận Đống Đa\tliferay6\tlegacy" in result.stdout
+
+
+def test_crawl_of_an_unknown_site_is_a_one_line_error(tmp_path):
+    result = run_bantin("crawl", "nowhere", "--db", str(tmp_path / "a.db"))
+    assert 1 == result.returncode
+    assert 1 == len(result.stderr.splitlines())
+    assert "unknown site 'nowhere'" in result.stderr
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_crawl_rejects_a_malformed_setting(tmp_path):
+    result = run_bantin("crawl", "--start-url", "http://127.0.0.1:9/", "-s", "NOEQUALS",
+                        "--db", str(tmp_path / "a.db"))
+    assert 2 == result.returncode
+    assert "expected NAME=VALUE" in result.stderr
+
+
+def test_serve_without_an_archive_says_what_to_do(tmp_path):
+    result = run_bantin("serve", "--db", str(tmp_path / "missing.db"))
+    assert 1 == result.returncode
+    assert "run `bantin crawl` or `bantin demo` first" in result.stderr
+
+
+def test_demo_crawls_the_sample_portal_and_reports(tmp_path):
+    db = tmp_path / "demo.db"
+    result = run_bantin("demo", "--no-serve", "--db", str(db))
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert "sample-hoankiem: 22 articles" in result.stdout
+    assert "sample-longbien: 21 articles" in result.stdout
+    assert "failed pages 4" in result.stdout
+
+
+def test_serve_runs_datasette_with_the_projects_metadata(crawled):
+    import shutil
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from conftest import BANTIN
+
+    copy = crawled["db"].parent / "renamed.db"
+    shutil.copy(crawled["db"], copy)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(BANTIN), "serve", "--db", str(copy), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/renamed/articles.json?_search=dinh+hong+phong&_shape=objects"
+        data = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    data = json.loads(response.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert data is not None, "Datasette did not answer"
+        assert any("Hoàn Kiếm" in row["title"] for row in data["rows"])
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,104 @@
+"""The archive on a real SQLite file: upserts, children, no worse overwrite, search, WAL."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from pipelines import storage
+
+RECORD = {
+    "id": "hoankiem:lop-boi-duong",
+    "site": "hoankiem",
+    "url": "https://hoankiem.hanoi.gov.vn/a/-/asset_publisher/x/content/lop-boi-duong",
+    "title": "Quận Hoàn Kiếm chú trọng bồi dưỡng nghiệp vụ công tác tuyên giáo",
+    "category": "Thông tin hoạt động Đảng",
+    "published_at": "2022-09-09T17:14:00+07:00",
+    "published_date": "2022-09-09",
+    "published_raw": "09/09/2022 | 17:14",
+    "views": 5,
+    "views_raw": "Lượt xem: 5",
+    "lead": "Ngày 30/8/2022, Quận ủy Hoàn Kiếm tổ chức lớp bồi dưỡng.",
+    "body": "Ngày 30/8/2022, Quận ủy Hoàn Kiếm tổ chức lớp bồi dưỡng.\n\nĐồng chí Đinh Hồng Phong phát biểu.",
+    "source": "Ban Tuyên giáo Quận ủy",
+    "url_title": "lop-boi-duong",
+    "group_id": None,
+    "asset_entry_id": None,
+    "images": [{"src": "https://h/1.jpg", "caption": "Đại biểu dự lớp.", "alt": None}],
+    "authors": [{"name": "Kiều Trang", "roles": ["text", "photo"]}],
+    "attachments": [{"url": "https://h/k.pdf", "label": "xem chi tiết tại đây"}],
+    "fetched_at": "2026-01-01T00:00:00+00:00",
+    "extractor": "liferay6/1",
+}
+
+
+@pytest.fixture
+def db(tmp_path):
+    archive = storage.open_archive(tmp_path / "archive.db")
+    yield archive
+    archive.close()
+
+
+def test_new_then_unchanged_then_updated(db):
+    assert {"new": 1} == dict(storage.save_articles(db, [RECORD]))
+    later = {**RECORD, "fetched_at": "2026-02-01T00:00:00+00:00"}
+    assert {"unchanged": 1} == dict(storage.save_articles(db, [later]))
+    edited = {**RECORD, "title": RECORD["title"] + " năm 2022"}
+    assert {"updated": 1} == dict(storage.save_articles(db, [edited]))
+    assert 1 == db.table("articles").count
+
+
+def test_children_are_replaced_not_duplicated(db):
+    storage.save_articles(db, [RECORD, RECORD])
+    assert [("photo",), ("text",)] == [tuple(r.values()) for r in db.query(
+        "select role from authors order by role")]
+    assert 1 == db.table("images").count
+    assert 1 == db.table("attachments").count
+
+
+def test_worse_extraction_does_not_overwrite_the_archive(db):
+    storage.save_articles(db, [RECORD])
+    worse = {**RECORD, "body": None, "lead": None, "images": [], "source": None}
+    assert {"kept": 1} == dict(storage.save_articles(db, [worse]))
+    row = db.table("articles").get(RECORD["id"])
+    assert RECORD["body"] == row["body"]
+    assert 1 == db.table("images").count
+
+
+def test_first_url_and_first_seen_are_kept(db):
+    storage.save_articles(db, [RECORD])
+    moved = {**RECORD, "url": RECORD["url"] + "/maximized", "fetched_at": "2026-03-01T00:00:00+00:00"}
+    storage.save_articles(db, [moved])
+    row = db.table("articles").get(RECORD["id"])
+    assert (RECORD["url"], RECORD["fetched_at"]) == (row["url"], row["first_seen_at"])
+
+
+@pytest.mark.parametrize("query", ["dinh hong phong", "Đinh Hồng Phong", "tuyen giao", "kieu trang",
+                                   "Ban Tuyên giáo", "dai bieu"])
+def test_search_with_and_without_diacritics(db, query):
+    storage.save_articles(db, [RECORD])
+    assert [RECORD["id"]] == [row["id"] for row in storage.search(db, query)]
+
+
+def test_search_index_follows_edits(db):
+    storage.save_articles(db, [RECORD])
+    edited = copy.deepcopy(RECORD)
+    edited["body"] = "Nội dung mới về chuyển đổi số."
+    storage.save_articles(db, [edited])
+    assert [] == storage.search(db, "Đinh Hồng Phong")
+    assert [RECORD["id"]] == [r["id"] for r in storage.search(db, "chuyen doi so")]
+
+
+def test_archive_is_in_wal_mode_with_foreign_keys(db):
+    assert "wal" == db.execute("pragma journal_mode").fetchone()[0]
+    keys = {fk.other_table for fk in db.table("images").foreign_keys}
+    assert {"articles"} == keys
+
+
+def test_failures_keep_the_latest_per_url(db):
+    failure = {"url": "u", "site": "s", "kind": "no_date", "reason": "no date", "status": 200,
+               "fetched_at": "t1"}
+    storage.save_failures(db, [failure])
+    storage.save_failures(db, [{**failure, "kind": "http_404", "fetched_at": "t2"}])
+    assert [("u", "http_404")] == [(r["url"], r["kind"]) for r in db.table("page_failures").rows]

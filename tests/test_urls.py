@@ -1,0 +1,103 @@
+"""Article identity from every URL form, and the links never to follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.urls import (
+    ArticleRef,
+    article_id,
+    is_document,
+    is_listing_page,
+    never_follow,
+    normalize_url,
+    parse_article_ref,
+)
+
+HOST = "https://hoankiem.hanoi.gov.vn"
+TITLE = "quan-hoan-kiem-chu-trong-boi-duong-nghiep-vu-cong-tac-tuyen-giao-cho-oi-ngu-can-bo-co-so"
+FRIENDLY = f"{HOST}/thong-tin-hoi-dong-nhan-dan/-/asset_publisher/8vTKwGMeQ3j1/content/{TITLE}"
+QUERY = (f"{HOST}/tin-tuc?p_p_id=101&p_p_lifecycle=0&p_p_state=maximized&p_p_mode=view"
+         f"&_101_struts_action=%2Fasset_publisher%2Fview_content&_101_assetEntryId=31415926"
+         f"&_101_type=content&_101_groupId=20182&_101_urlTitle={TITLE}")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    (FRIENDLY, ArticleRef(TITLE, None, None, "8vTKwGMeQ3j1")),
+    (FRIENDLY + "/20182", ArticleRef(TITLE, 20182, None, "8vTKwGMeQ3j1")),
+    (FRIENDLY + "/maximized", ArticleRef(TITLE, None, None, "8vTKwGMeQ3j1")),
+    (FRIENDLY + "?redirect=%2Ftin-tuc", ArticleRef(TITLE, None, None, "8vTKwGMeQ3j1")),
+    (QUERY, ArticleRef(TITLE, 20182, 31415926, None)),
+    (f"{HOST}/x?p_p_id=101_INSTANCE_abc&_101_INSTANCE_abc_urlTitle=-bai-1"
+     f"&_101_INSTANCE_abc_struts_action=%2Fasset_publisher%2Fview_content",
+     ArticleRef("-bai-1", None, None, "abc")),
+])
+def test_article_ref_from_every_form(url, expected):
+    assert expected == parse_article_ref(url)
+
+
+@pytest.mark.parametrize("url", [
+    f"{HOST}/thong-tin-hoi-dong-nhan-dan",
+    f"{HOST}/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=2",
+    f"{HOST}/web/guest/-/asset_publisher/x/content/id/123456",
+    f"{HOST}/documents/20182/0/a.pdf",
+])
+def test_other_pages_are_not_articles(url):
+    assert parse_article_ref(url) is None
+
+
+@pytest.mark.parametrize("url", [
+    FRIENDLY, FRIENDLY + "/maximized", f"{HOST}/en{FRIENDLY[len(HOST):]}",
+    f"{HOST}/en_US{FRIENDLY[len(HOST):]}", f"{HOST}/web/guest{FRIENDLY[len(HOST):]}",
+    f"{HOST}/tin-tuc/-/asset_publisher/Other1/content/{TITLE}", QUERY, FRIENDLY + "/20182",
+])
+def test_every_copy_of_one_article_has_one_id(url):
+    assert f"hoankiem:{TITLE}" == article_id("hoankiem", parse_article_ref(normalize_url(url)), 20182)
+
+
+def test_another_groups_article_keeps_its_group_in_the_id():
+    ref = parse_article_ref(FRIENDLY + "/10136")
+    assert f"hoankiem:{TITLE}:10136" == article_id("hoankiem", ref, 20182)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    (f"{HOST}/en_US/tin-tuc/-/asset_publisher/a/content/b/maximized?redirect=%2F",
+     f"{HOST}/tin-tuc/-/asset_publisher/a/content/b"),
+    (f"{HOST}/vi/web/guest/tin-tuc?p_p_id=101&p_p_col_id=column-1&_101_urlTitle=b",
+     f"{HOST}/tin-tuc?p_p_id=101&_101_urlTitle=b"),
+    ("https://HOANKIEM.hanoi.gov.vn/", "https://hoankiem.hanoi.gov.vn/"),
+])
+def test_normalize_url(url, expected):
+    assert expected == normalize_url(url)
+
+
+@pytest.mark.parametrize("url", [
+    f"{HOST}/c/portal/update_language?p_l_id=1&redirect=%2F&languageId=en_US",
+    f"{HOST}/trang-chu?languageId=vi_VN",
+    f"{HOST}/c/portal/login?p_l_id=10139",
+    f"{HOST}/tin-tuc/-/asset_publisher/abc/rss",
+    f"{HOST}/c/journal/get_latest_articles?groupId=1",
+    f"{HOST}/tin-tuc?p_p_state=pop_up&viewMode=print",
+    f"{HOST}/tin-tuc?p_p_id=59&p_p_lifecycle=1",
+    f"{HOST}/tin-tuc?p_p_id=101&p_p_lifecycle=2&p_p_resource_id=x",
+    f"{HOST}/tin-tuc?p_p_state=exclusive",
+    "javascript:;", "javascript:void(0);", "mailto:a@b.c",
+])
+def test_never_follow(url):
+    assert never_follow(url)
+
+
+LISTING = f"{HOST}/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=3"
+
+
+@pytest.mark.parametrize("url", [FRIENDLY, QUERY, LISTING])
+def test_pages_worth_following(url):
+    assert not never_follow(url)
+
+
+def test_listing_and_document_urls():
+    assert is_listing_page(f"{HOST}/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=3")
+    assert not is_listing_page(FRIENDLY)
+    assert is_document(f"{HOST}/documents/20182/0/ke-hoach.pdf")
+    assert is_document("https://example.org/files/van-ban.docx")
+    assert not is_document(FRIENDLY)
