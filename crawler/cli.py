@@ -41,6 +41,8 @@ def crawl(site_names, start_urls, db, sites_file, overrides) -> None:
         raise click.ClickException(str(error)) from error
     stats = run_crawl(sites, db, _parse_settings(overrides))
     _print_crawl_report(db, stats)
+    if not stats.get("response_received_count"):
+        raise click.ClickException("no page could be fetched: check the start URLs and the network")
 
 
 def _chosen_sites(names, start_urls, sites_file) -> list[SiteConfig]:

@@ -15,7 +15,8 @@ class Article:
     - ``id``: archive identity, ``site:urlTitle`` (``:groupId`` appended for a foreign group).
     - ``site``: registry name of the portal (or host for an ad-hoc crawl).
     - ``url``: absolute URL the page was fetched from.
-    - ``url_title``, ``group_id``, ``asset_entry_id``: Liferay identifiers read from the URL.
+    - ``url_title``, ``asset_entry_id``: Liferay identifiers read from the URL; ``group_id``:
+      the groupId a URL names when it is not the site's own.
     - ``category``: the category header printed on the page, once, as printed.
     - ``title``: as printed (UPPERCASE kept).
     - ``published_at``: ISO 8601 with ``+07:00``; ``published_date``: Hanoi-local ``YYYY-MM-DD``;

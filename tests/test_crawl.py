@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from conftest import FAST, PROJECT_ROOT, run_bantin
@@ -128,19 +131,33 @@ def test_adhoc_start_url_names_the_site_after_its_host(portal, tmp_path):
     assert {f"{host}:{t}" for t in category} <= archived
 
 
-def test_scrapy_crawl_command_runs_the_same_spider(portal, tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
-
+def test_scrapy_crawl_command_runs_the_same_spider(crawled, tmp_path):
     scrapy = Path(sys.executable).with_name("scrapy")
     db = tmp_path / "scrapy.db"
-    start = portal.url("longbien") + "/xay-dung-dang"
     result = subprocess.run(
-        [str(scrapy), "crawl", "portal", "-a", f"start_url={start}", "-s", f"ARCHIVE_DB={db}", *FAST],
+        [str(scrapy), "crawl", "portal", "-a", "site=sample-longbien",
+         "-a", f"sites_file={crawled['sites']}", "-s", f"ARCHIVE_DB={db}", *FAST],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    listed = {a["url_title"] for a in load_site("longbien").articles_in("xay-dung-dang")}
-    archived = {row["url_title"] for row in rows(db, "select url_title from articles")}
-    assert listed <= archived
+    longbien = {i for i in expected_ids() if i.startswith("sample-longbien:")}
+    assert longbien == {row["id"] for row in rows(db, "select id from articles")}
+
+
+def test_asset_entry_id_is_kept_when_a_link_shows_it(crawled):
+    longbien = rows(crawled["db"], "select url_title, asset_entry_id from articles "
+                    "where site = 'sample-longbien' and group_id is null")
+    expected = {a["url_title"]: a["asset_entry_id"] for a in load_site("longbien").articles}
+    assert expected == {row["url_title"]: row["asset_entry_id"] for row in longbien}
+
+
+def test_crawl_that_reaches_nothing_fails_with_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    result = run_bantin("crawl", "--start-url", f"http://127.0.0.1:{closed_port}/tin-tuc",
+                        "--db", str(tmp_path / "a.db"), *FAST, "-s", "RETRY_TIMES=0")
+    assert 1 == result.returncode
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: no page could be fetched")

@@ -98,7 +98,7 @@ class ArticlePage:
             body="\n\n".join(paragraphs) or None,
             source=reading.source,
             url_title=ref.url_title if ref else None,
-            group_id=ref.group_id if ref else None,
+            group_id=ref.group_id if ref and ref.group_id != home_group_id else None,
             asset_entry_id=ref.asset_entry_id if ref else None,
             images=reading.images,
             authors=reading.authors,

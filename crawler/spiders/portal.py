@@ -33,6 +33,7 @@ class PortalSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sites = sites or _sites_from_arguments(site, start_url, sites_file)
         self.seen_articles: set[str] = set()
+        self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -66,10 +67,14 @@ class PortalSpider(scrapy.Spider):
             yield self._failure(response, site, kind, f"HTTP {response.status} for article page")
             return
         try:
-            yield ArticlePage(response.selector, response.url).to_article(
+            article = ArticlePage(response.selector, response.url).to_article(
                 site.name, site.group_id, fetched_at=_now())
         except NotAnArticle as error:
             yield self._failure(response, site, error.kind, error.reason)
+        else:
+            if article.asset_entry_id is None:
+                article.asset_entry_id = self.asset_entry_ids.get(article.id)
+            yield article
         yield from self._article_requests(ListingPage(response.selector, response.url).article_links(), site)
 
     def on_error(self, failure) -> Iterator[PageFailure]:
@@ -88,12 +93,18 @@ class PortalSpider(scrapy.Spider):
         self.logger.info("bantin summary: %s", format_summary(stats))
 
     def _article_requests(self, urls: list[str], site: SiteConfig) -> Iterator[scrapy.Request]:
-        """One request per article not yet requested in this crawl, at its normalised URL."""
+        """One request per article not yet requested in this crawl, at its normalised URL.
+
+        An assetEntryId shown by any of an article's links is remembered for its record.
+        """
         for url in urls:
             if not site.owns(url):
                 continue
             url = normalize_url(url)
-            key = article_id(site.name, parse_article_ref(url), site.group_id)
+            ref = parse_article_ref(url)
+            key = article_id(site.name, ref, site.group_id)
+            if ref.asset_entry_id is not None:
+                self.asset_entry_ids.setdefault(key, ref.asset_entry_id)
             if key not in self.seen_articles:
                 self.seen_articles.add(key)
                 yield self._request(url, self.parse_article, site)
