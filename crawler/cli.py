@@ -110,12 +110,13 @@ def extract(file, url, site_name) -> None:
     from scrapy.http import HtmlResponse
 
     from crawler.items import NotAnArticle
-    from crawler.pages.liferay6 import ArticlePage
+    from crawler.pages import extract_article
 
     site = _site_for_url(url, site_name)
     response = HtmlResponse(url=url, body=Path(file).read_bytes())
     try:
-        article = ArticlePage(response.selector, url).to_article(site.name, site.group_id)
+        article = extract_article(response.selector, url, site.name, home_group_id=site.group_id,
+                                  family=site.family)
     except NotAnArticle as error:
         raise click.ClickException(f"not an article: {error.reason}") from error
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))

@@ -28,6 +28,9 @@ class Article:
     - ``authors``: ``[{"name": str, "roles": ["text" | "photo", …]}]``.
     - ``attachments``: ``[{"url": absolute URL, "label": str}]``.
     - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``.
+    - ``duplicate_of``: id of the original when this is another site's copy of an article.
+    - ``legacy_encoding``: ``"tcvn3"`` or ``"vni"`` when text was typed in a legacy font and
+      converted; ``original_text``: the converted blocks as they were printed.
     All text is NFC.
     """
 
@@ -52,6 +55,9 @@ class Article:
     attachments: list[dict] = field(default_factory=list)
     fetched_at: str | None = None
     extractor: str | None = None
+    duplicate_of: str | None = None
+    legacy_encoding: str | None = None
+    original_text: str | None = None
 
     def to_dict(self) -> dict:
         """The record as a plain JSON-ready dict, field names as in the archive."""

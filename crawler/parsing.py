@@ -13,14 +13,27 @@ from datetime import datetime, timedelta, timezone
 
 HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
-# `[Ngày đăng ]dd/mm/yyyy | HH:mm[  | Lượt xem: N]`, with the English labels of locale copies.
-DATE_LINE = re.compile(
-    r"^\s*(?:(?:ngày đăng|ngày|publish date|published)\s*:?\s*)?"
-    r"(?P<date>\d{1,2}/\d{1,2}/\d{4}(?:\s*[|\-,]?\s*\d{1,2}:\d{2})?)"
-    r"(?:\s*\|\s*(?P<views>(?:lượt xem|view count|lượt đọc)\s*:?\s*[\d.,]+))?\s*$",
-    re.IGNORECASE,
+# Date lines, matched against a whole text block: `[Ngày đăng ]dd/mm/yyyy | HH:mm[ | Lượt xem: N]`
+# (with the English labels of locale copies), `(HH:MM dd/mm/yyyy)`, and `17 giờ trước`.
+VIEWS_PART = r"(?:\s*\|\s*(?P<views>(?:lượt xem|view count|lượt đọc)\s*:?\s*[\d.,]+))?"
+DATE_LINES = (
+    re.compile(
+        r"^\s*(?:(?:ngày đăng|ngày|publish date|published|cập nhật)\s*:?\s*)?"
+        r"(?P<date>\d{1,2}/\d{1,2}/\d{4}(?:\s*[|\-,]?\s*\d{1,2}:\d{2})?)" + VIEWS_PART + r"\s*$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\s*\(?(?P<date>\d{1,2}:\d{2}\s*[-,]?\s*\d{1,2}/\d{1,2}/\d{4})\)?" + VIEWS_PART + r"\s*$",
+               re.IGNORECASE),
+    re.compile(r"^\s*(?P<date>\d{1,3}\s*(?:giây|phút|giờ|ngày|tuần|tháng)\s*trước)" + VIEWS_PART + r"\s*$",
+               re.IGNORECASE),
 )
 DATE_FORMATS = ("%d/%m/%Y | %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%H:%M %d/%m/%Y")
+DATE_ANYWHERE = re.compile(
+    r"(?P<date>\d{1,2}:\d{2}\s*[-,]?\s*\d{1,2}/\d{1,2}/\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{4}(?:\s*[|\-,]?\s*\d{1,2}:\d{2})?"
+    r"|\d{1,3}\s*(?:phút|giờ|ngày)\s*trước)",
+    re.IGNORECASE,
+)
 VIEWS_NUMBER = re.compile(r"(\d[\d.,]*)\s*$")
 
 # Credit lines: (pattern, roles of the first name group, roles of the second name group).
@@ -83,10 +96,25 @@ class DateLine:
 
 def parse_date_line(text: str) -> DateLine | None:
     """Read a line like ``Ngày đăng 09/09/2022 | 17:14 | Lượt xem: 5``; ``None`` if it is not one."""
-    match = DATE_LINE.match(clean_text(text))
+    match = _date_line_match(clean_text(text))
     if not match:
         return None
     return DateLine(clean_text(match.group("date")), match.group("views"))
+
+
+def _date_line_match(text: str) -> re.Match | None:
+    """The first of the date-line patterns that matches all of ``text``."""
+    for pattern in DATE_LINES:
+        match = pattern.match(text)
+        if match:
+            return match
+    return None
+
+
+def find_date(text: str) -> str | None:
+    """The first date-like phrase inside running text (``… 05/09/2022 - 10:30 …``), or ``None``."""
+    match = DATE_ANYWHERE.search(clean_text(text))
+    return match.group("date") if match else None
 
 
 def parse_published(raw: str | None, now: datetime | None = None) -> str | None:
@@ -109,10 +137,12 @@ def parse_published(raw: str | None, now: datetime | None = None) -> str | None:
 def _date_part(raw: str | None) -> str:
     """Strip labels, brackets and the view count from a printed date, normalising `|` spacing."""
     text = clean_text(raw).strip("()")
-    match = DATE_LINE.match(text)
+    match = _date_line_match(text)
     if match:
         text = match.group("date")
-    return re.sub(r"\s*\|\s*", " | ", text)
+    text = re.sub(r"\s*\|\s*", " | ", text)
+    text = re.sub(r"^(\d{1,2}/\d{1,2}/\d{4})\s*[-,]\s*(?=\d)", r"\1 ", text)
+    return re.sub(r"^(\d{1,2}:\d{2})\s*[-,]?\s*", r"\1 ", text)
 
 
 def _dateparser_fallback(text: str, now: datetime | None) -> str | None:

@@ -27,7 +27,7 @@ class SiteConfig:
     hosts: tuple[str, ...]
     start_urls: tuple[str, ...]
     display_name: str | None = None
-    family: str = "liferay6"
+    family: str = "auto"
     status: str = "active"
     group_id: int | None = None
 
@@ -70,7 +70,7 @@ def _site(name: str, entry: dict, path: Path) -> SiteConfig:
         hosts=tuple(entry["hosts"]),
         start_urls=tuple(entry["start_urls"]),
         display_name=entry.get("display_name"),
-        family=entry.get("family", "liferay6"),
+        family=entry.get("family", "auto"),
         status=entry.get("status", "active"),
         group_id=entry.get("group_id"),
     )

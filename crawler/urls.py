@@ -1,8 +1,14 @@
-"""Article identity from any URL form of a Liferay 6 portal, and the links a crawler must never follow.
+"""Article identity from any URL form of the Hanoi portals, and the links never to follow.
 
 One article is reachable under many page paths, in a friendly and a query-string form, with locale
 prefixes, ``/web/guest``, state suffixes and noise parameters; :func:`parse_article_ref` reads the
-identifiers they share and :func:`article_id` turns them into the archive key.
+identifiers they share (and the page family the URL belongs to) and :func:`article_id` turns them
+into the archive key:
+
+- Liferay 6 Asset Publisher: ``site:urlTitle`` (``:groupId`` for another group's article);
+- vendor view_content: ``site:view_content:<numericId>``;
+- Liferay 7: ``site:asset:<assetEntryId>``;
+- 2025 ward/city CMS: ``site:cms:<long id>``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,14 @@ FRIENDLY_ARTICLE = re.compile(
     r"/-/asset_publisher/(?P<instance>[^/]+)/content/(?P<url_title>[^/?#]+)"
     r"(?:/(?P<group_id>\d+))?(?:/(?P<state>maximized|normal|pop_up|exclusive))?/?$"
 )
+VIEW_CONTENT_ARTICLE = re.compile(r"/-/view_content/(?P<number>\d+)-(?P<slug>[^/?#]*?)\.html?$")
+LIFERAY7_ARTICLE = re.compile(
+    r"/-/asset_publisher/(?P<instance>[^/]+)/content/id/(?P<asset_entry_id>\d+)"
+    r"(?:/(?P<state>maximized|normal|pop_up|exclusive))?/?$"
+)
+CMS2025_ARTICLE = re.compile(r"^/(?P<category>[^/]+)/(?P<slug>[^/]+?)-(?P<number>\d{16,19})\.htm$")
+LISTING_PATHS = re.compile(r"/trang-\d+\.htm$|/page/\d+/?$")
+LISTING_PARAMS = ("page", "trang", "p")
 PATH_PREFIXES = re.compile(r"^(?:/(?:en|en_US|vi|vi_VN))?(?:/web/guest)?(?=/|$)")
 QUERY_ARTICLE_ACTION = "/asset_publisher/view_content"
 NOISE_PARAMS = ("redirect", "p_p_col_id", "p_p_col_pos", "p_p_col_count", "inheritRedirect",
@@ -34,22 +48,33 @@ DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"
 
 @dataclass(frozen=True)
 class ArticleRef:
-    """Liferay identifiers of an article as read from one of its URLs."""
+    """Identifiers of an article as read from one of its URLs, and the family of that URL form.
 
-    url_title: str
+    ``number`` is the numeric id of the view_content and 2025 CMS families (a string of digits).
+    """
+
+    url_title: str | None = None
     group_id: int | None = None
     asset_entry_id: int | None = None
     instance: str | None = None
+    family: str = "liferay6"
+    number: str | None = None
 
 
 def parse_article_ref(url: str) -> ArticleRef | None:
-    """Read urlTitle, groupId, assetEntryId and portlet instance from an article URL.
+    """Read the article identifiers and page family from an article URL; ``None`` otherwise.
 
-    Accepts the friendly form ``/<page>/-/asset_publisher/<inst>/content/<urlTitle>[/<groupId>]``
-    and the ``p_p_id=101`` query-string form; returns ``None`` for any other URL.
+    Liferay 6 accepts the friendly form ``/<page>/-/asset_publisher/<inst>/content/<urlTitle>
+    [/<groupId>]`` and the ``p_p_id=101`` query-string form; the other families their one form.
     """
     parts = urlsplit(url)
-    match = FRIENDLY_ARTICLE.search(parts.path)
+    path = PATH_PREFIXES.sub("", parts.path)
+    for family, pattern in (("view_content", VIEW_CONTENT_ARTICLE), ("liferay7", LIFERAY7_ARTICLE),
+                            ("cms2025", CMS2025_ARTICLE)):
+        match = pattern.search(path)
+        if match:
+            return _family_ref(family, match)
+    match = FRIENDLY_ARTICLE.search(path)
     if match and match.group("url_title") != "id":
         return ArticleRef(
             url_title=unquote(match.group("url_title")),
@@ -58,6 +83,18 @@ def parse_article_ref(url: str) -> ArticleRef | None:
             instance=match.group("instance"),
         )
     return _query_form_ref(parts.query)
+
+
+def _family_ref(family: str, match: re.Match) -> ArticleRef:
+    """The ArticleRef of a view_content, Liferay 7 or 2025 CMS URL match."""
+    groups = match.groupdict()
+    return ArticleRef(
+        url_title=unquote(groups["slug"]) if groups.get("slug") else None,
+        asset_entry_id=_int(groups.get("asset_entry_id")),
+        instance=groups.get("instance"),
+        family=family,
+        number=groups.get("number"),
+    )
 
 
 def _query_form_ref(query: str) -> ArticleRef | None:
@@ -93,10 +130,17 @@ def _int(value: str | None) -> int | None:
 
 
 def article_id(site: str, ref: ArticleRef, home_group_id: int | None = None) -> str:
-    """Archive key ``site:urlTitle``, with ``:groupId`` when the article is from another group.
+    """Archive key of an article of ``site`` (see the module docstring for the forms).
 
-    A groupId equal to the site's own (``home_group_id``) is the same article as one without.
+    For Liferay 6 a groupId equal to the site's own (``home_group_id``) is the same article as one
+    without it.
     """
+    if ref.family == "view_content":
+        return f"{site}:view_content:{ref.number}"
+    if ref.family == "liferay7":
+        return f"{site}:asset:{ref.asset_entry_id}"
+    if ref.family == "cms2025":
+        return f"{site}:cms:{ref.number}"
     if ref.group_id is not None and ref.group_id != home_group_id:
         return f"{site}:{ref.url_title}:{ref.group_id}"
     return f"{site}:{ref.url_title}"
@@ -106,9 +150,10 @@ def normalize_url(url: str) -> str:
     """The same page without locale prefix, ``/web/guest``, state suffix or noise parameters."""
     parts = urlsplit(url)
     path = PATH_PREFIXES.sub("", parts.path) or "/"
-    match = FRIENDLY_ARTICLE.search(path)
-    if match and match.group("state"):
-        path = path[: match.start("state") - 1]
+    for pattern in (FRIENDLY_ARTICLE, LIFERAY7_ARTICLE):
+        match = pattern.search(path)
+        if match and match.group("state"):
+            path = path[: match.start("state") - 1]
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not _is_noise(k)]
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, urlencode(query), ""))
@@ -137,8 +182,12 @@ def never_follow(url: str) -> bool:
 
 
 def is_listing_page(url: str) -> bool:
-    """True for a listing page URL of an asset publisher (``…_cur=N`` pagination)."""
-    return any(key.endswith("_cur") for key, _ in parse_qsl(urlsplit(url).query))
+    """True for a further page of a listing: ``…_cur=N``, ``page=N`` or ``/trang-N.htm``."""
+    parts = urlsplit(url)
+    if LISTING_PATHS.search(parts.path):
+        return True
+    return any(key.endswith("_cur") or (key in LISTING_PARAMS and value.isdigit())
+               for key, value in parse_qsl(parts.query))
 
 
 def is_document(url: str) -> bool:

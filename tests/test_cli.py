@@ -56,7 +56,7 @@ def test_sites_file_of_ones_own_adds_a_portal(tmp_path):
                      'start_urls = ["https://dongda.hanoi.gov.vn/"]\nstatus = "legacy"\n',
                      encoding="utf-8")
     result = run_bantin("sites", "--sites", str(extra))
-    assert "dongda\tQuận Đống Đa\tliferay6\tlegacy" in result.stdout
+    assert "dongda\tQuận Đống Đa\tauto\tlegacy" in result.stdout
 
 
 def test_crawl_of_an_unknown_site_is_a_one_line_error(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 from crawler.items import NotAnArticle
-from crawler.pages.liferay6 import ArticlePage
+from crawler.pages import extract_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "expected.json").exists())
@@ -28,8 +28,8 @@ def extracted(case: Path) -> dict:
     meta, _ = _load(case)
     response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(),
                             request=Request(meta["url"]))
-    article = ArticlePage(response.selector, meta["url"]).to_article(
-        meta["site"], meta.get("home_group_id"))
+    article = extract_article(response.selector, meta["url"], meta["site"],
+                              home_group_id=meta.get("home_group_id"), fetched_at=meta.get("fetched_at"))
     return article.to_dict()
 
 
@@ -55,6 +55,6 @@ def test_not_an_article(case):
     meta, expected = _load(case)
     response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes())
     with pytest.raises(NotAnArticle) as raised:
-        ArticlePage(response.selector, meta["url"]).to_article(meta["site"])
+        extract_article(response.selector, meta["url"], meta["site"])
     assert expected["error_kind"] == raised.value.kind
     assert "\n" not in raised.value.reason

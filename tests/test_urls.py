@@ -31,6 +31,12 @@ QUERY = (f"{HOST}/tin-tuc?p_p_id=101&p_p_lifecycle=0&p_p_state=maximized&p_p_mod
     (f"{HOST}/x?p_p_id=101_INSTANCE_abc&_101_INSTANCE_abc_urlTitle=-bai-1"
      f"&_101_INSTANCE_abc_struts_action=%2Fasset_publisher%2Fview_content",
      ArticleRef("-bai-1", None, None, "abc")),
+    ("https://caugiay.hanoi.gov.vn/tin-tuc/-/view_content/154201-hoi-nghi-so-ket.html",
+     ArticleRef("hoi-nghi-so-ket", family="view_content", number="154201")),
+    ("https://badinh.hanoi.gov.vn/web/guest/tin-tuc/-/asset_publisher/Ab12Cd34Ef56/content/id/4123456",
+     ArticleRef(None, None, 4123456, "Ab12Cd34Ef56", family="liferay7")),
+    ("https://duongnoi.hanoi.gov.vn/tin-tuc/phuong-duong-noi-ra-mat-202507151030451234.htm",
+     ArticleRef("phuong-duong-noi-ra-mat", family="cms2025", number="202507151030451234")),
 ])
 def test_article_ref_from_every_form(url, expected):
     assert expected == parse_article_ref(url)
@@ -39,7 +45,8 @@ def test_article_ref_from_every_form(url, expected):
 @pytest.mark.parametrize("url", [
     f"{HOST}/thong-tin-hoi-dong-nhan-dan",
     f"{HOST}/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=2",
-    f"{HOST}/web/guest/-/asset_publisher/x/content/id/123456",
+    f"{HOST}/tin-tuc/-/view_content/abc-khong-so.html",
+    "https://hanoi.gov.vn/tin-tuc/bai-viet-12345.htm",
     f"{HOST}/documents/20182/0/a.pdf",
 ])
 def test_other_pages_are_not_articles(url):
@@ -53,6 +60,17 @@ def test_other_pages_are_not_articles(url):
 ])
 def test_every_copy_of_one_article_has_one_id(url):
     assert f"hoankiem:{TITLE}" == article_id("hoankiem", parse_article_ref(normalize_url(url)), 20182)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://caugiay.hanoi.gov.vn/a/-/view_content/154201-x.html", "s:view_content:154201"),
+    ("https://caugiay.hanoi.gov.vn/en/b/-/view_content/154201-y.html", "s:view_content:154201"),
+    ("https://badinh.hanoi.gov.vn/a/-/asset_publisher/I1/content/id/4123456/maximized", "s:asset:4123456"),
+    ("https://badinh.hanoi.gov.vn/b/-/asset_publisher/I2/content/id/4123456", "s:asset:4123456"),
+    ("https://duongnoi.hanoi.gov.vn/tin-tuc/ra-mat-202507151030451234.htm", "s:cms:202507151030451234"),
+])
+def test_other_families_are_identified_by_their_numeric_id(url, expected):
+    assert expected == article_id("s", parse_article_ref(normalize_url(url)))
 
 
 def test_another_groups_article_keeps_its_group_in_the_id():
@@ -98,6 +116,10 @@ def test_pages_worth_following(url):
 def test_listing_and_document_urls():
     assert is_listing_page(f"{HOST}/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=3")
     assert not is_listing_page(FRIENDLY)
+    assert is_listing_page("https://duongnoi.hanoi.gov.vn/tin-tuc/trang-2.htm")
+    assert is_listing_page("https://caugiay.hanoi.gov.vn/tin-tuc?page=3")
+    assert is_listing_page("https://badinh.hanoi.gov.vn/tin?_com_liferay_asset_publisher_web_portlet_"
+                           "AssetPublisherPortlet_INSTANCE_Ab12_cur=2")
     assert is_document(f"{HOST}/documents/20182/0/ke-hoach.pdf")
     assert is_document("https://example.org/files/van-ban.docx")
     assert not is_document(FRIENDLY)

@@ -55,9 +55,14 @@ def read_blocks(parts: list, date_index: int, base_url: str) -> Reading:
     before = parts[:date_index]
     above = next((p.text for p in reversed(before) if isinstance(p, Text)), None)
     content = [p for p in before if isinstance(p, Text) and _words(p) > LONG_PARAGRAPH_WORDS]
-    content += _until_stop(parts[date_index + 1 :])
-    reading = Reading(date_line=date_line, above_date=above)
-    lines = _take_images(content, reading, base_url)
+    return read_content(content + parts[date_index + 1 :], date_line, base_url, above_date=above)
+
+
+def read_content(content: list, date_line: parsing.DateLine, base_url: str,
+                 above_date: str | None = None) -> Reading:
+    """Read article blocks (no title or date line among them) into paragraphs, images, credits."""
+    reading = Reading(date_line=date_line, above_date=above_date)
+    lines = _take_images(_until_stop(content), reading, base_url)
     reading.paragraphs = _take_credits(lines, reading)
     return reading
 

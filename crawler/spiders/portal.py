@@ -18,7 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler.items import Article, NotAnArticle, PageFailure
-from crawler.pages.liferay6 import ArticlePage, ListingPage
+from crawler.pages import extract_article
+from crawler.pages.listing import ListingPage
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
 from crawler.urls import article_id, normalize_url, parse_article_ref
 
@@ -67,8 +68,9 @@ class PortalSpider(scrapy.Spider):
             yield self._failure(response, site, kind, f"HTTP {response.status} for article page")
             return
         try:
-            article = ArticlePage(response.selector, response.url).to_article(
-                site.name, site.group_id, fetched_at=_now())
+            article = extract_article(response.selector, response.url, site.name,
+                                      home_group_id=site.group_id, fetched_at=_now(),
+                                      family=site.family)
         except NotAnArticle as error:
             yield self._failure(response, site, error.kind, error.reason)
         else:

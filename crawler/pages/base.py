@@ -1,0 +1,191 @@
+"""The article page shared by the template families: selectors as class data, rules in one place.
+
+A family module subclasses :class:`TemplateArticlePage` and sets its containers, title and
+category selectors; the date line, credits, captions and office are found by their text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawler import fonts, parsing
+from crawler.items import Article, NotAnArticle
+from crawler.pages.blocks import Text, blocks
+from crawler.pages.reading import Reading, read_blocks
+from crawler.urls import article_id, is_document, parse_article_ref
+
+ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".error-page")
+ERROR_PHRASES = (
+    "the requested resource was not found", "không tìm thấy", "không tồn tại",
+    "an unexpected system error occurred", "đã xảy ra lỗi",
+)
+
+
+class TemplateArticlePage:
+    """An article page of a known template family; subclasses fill in the selector data."""
+
+    FAMILY = "template"
+    VERSION = "1"
+    CONTAINERS: tuple[str, ...] = ()
+    TITLE_SELECTORS: tuple[str, ...] = ()
+    CATEGORY_SELECTORS: tuple[str, ...] = ()
+    SCOPE_XPATH = "ancestor::section[contains(@class, 'portlet')][1]"
+
+    def __init__(self, selector: Selector, url: str):
+        self.selector = selector
+        self.url = url
+
+    def to_article(self, site: str, home_group_id: int | None = None,
+                   fetched_at: str | None = None) -> Article:
+        """Extract the article; raises :class:`NotAnArticle` with a one-line reason if it is not one.
+
+        ``fetched_at`` (ISO 8601) resolves relative dates such as ``17 giờ trước``.
+        """
+        raise_if_error_page(self.selector)
+        container = self._container()
+        parts = blocks(container.root)
+        legacy = repair_legacy_text(parts)
+        reading = read_blocks(parts, self._date_line_index(parts), base_url=self.url)
+        title = self._title(container, reading)
+        if legacy.encoding:
+            title = fonts.to_unicode(title, legacy.encoding) if fonts.detect(title) else title
+        category = self._category(container)
+        article = build_article(self, site, home_group_id, fetched_at, reading,
+                                title=title, category=category)
+        article.attachments = attachments(container, self.url)
+        article.legacy_encoding, article.original_text = legacy.encoding, legacy.original
+        return article
+
+    def _container(self) -> Selector:
+        """The article container, or NotAnArticle when the page has none."""
+        for css in self.CONTAINERS:
+            found = self.selector.css(css)
+            if found:
+                return found[0]
+        raise_if_error_page(self.selector, check_headings=True)
+        raise NotAnArticle("no_container", f"no article container ({self.CONTAINERS[0]})")
+
+    def _date_line_index(self, parts: list) -> int:
+        """Position of the date line among the blocks; NotAnArticle when there is none."""
+        for index, part in enumerate(parts):
+            if isinstance(part, Text) and parsing.parse_date_line(part.text):
+                return index
+        raise NotAnArticle("no_date", "no publish date line (dd/mm/yyyy | HH:mm)")
+
+    def _title(self, container: Selector, reading: Reading) -> str:
+        """The title as printed: a title element, else the line above the date, else ``<title>``."""
+        for scope in (container, self._scope(container)):
+            for css in self.TITLE_SELECTORS:
+                found = scope.css(css)
+                text = parsing.clean_text(" ".join(found[0].css("::text").getall())) if found else ""
+                if text:
+                    return text
+        if reading.above_date:
+            return reading.above_date
+        page_title = parsing.strip_site_suffix(self.selector.css("title::text").get(""))
+        if page_title:
+            return page_title
+        raise NotAnArticle("no_title", "no title")
+
+    def _category(self, container: Selector) -> str | None:
+        """The category header around the article, printed once."""
+        scope = self._scope(container)
+        for css in self.CATEGORY_SELECTORS:
+            text = parsing.clean_text(" ".join(scope.css(f"{css} ::text").getall()))
+            if text:
+                return parsing.undouble(text)
+        return None
+
+    def _scope(self, container: Selector) -> Selector:
+        """The box around the article container (the whole page if there is none)."""
+        around = container.xpath(self.SCOPE_XPATH)
+        return around[0] if around else self.selector
+
+
+def raise_if_error_page(selector: Selector, *, check_headings: bool = False) -> None:
+    """Raise NotAnArticle for a portal error page served with status 200.
+
+    Error boxes are always checked; headings (``The requested resource was not found``) only with
+    ``check_headings``, for pages that have no article container, since a real title may say
+    "không tồn tại".
+    """
+    for css in ERROR_SELECTORS:
+        message = parsing.clean_text(" ".join(selector.css(f"{css} ::text").getall()))
+        if message:
+            raise NotAnArticle("error_page", f"error page: {message[:120]}")
+    if not check_headings:
+        return
+    for heading in selector.css("h1, h2"):
+        text = parsing.clean_text(" ".join(heading.css("::text").getall()))
+        if any(phrase in text.lower() for phrase in ERROR_PHRASES):
+            raise NotAnArticle("error_page", f"error page: {text[:120]}")
+
+
+class LegacyText:
+    """What :func:`repair_legacy_text` found: the encoding and the original text it replaced."""
+
+    def __init__(self, encoding: str | None = None, original: str | None = None):
+        self.encoding = encoding
+        self.original = original
+
+
+def repair_legacy_text(parts: list) -> LegacyText:
+    """Convert text blocks typed in TCVN3 or VNI to Unicode in place; report what was converted."""
+    texts = [part for part in parts if isinstance(part, Text)]
+    encoding = fonts.detect("\n".join(part.text for part in texts))
+    if encoding is None:
+        return LegacyText()
+    originals = []
+    for part in texts:
+        converted = fonts.to_unicode(part.text, encoding)
+        if converted != part.text and not fonts.VIETNAMESE_LETTERS.search(part.text):
+            originals.append(part.text)
+            part.text = converted
+    return LegacyText(encoding, "\n\n".join(originals) or None)
+
+
+def build_article(page, site: str, home_group_id: int | None, fetched_at: str | None,
+                  reading: Reading, *, title: str, category: str | None) -> Article:
+    """Assemble the Article record from what a page object read."""
+    ref = parse_article_ref(page.url)
+    now = datetime.fromisoformat(fetched_at) if fetched_at else None
+    published_at = parsing.parse_published(reading.date_line.published_raw, now=now)
+    if published_at is None:
+        raise NotAnArticle("no_date", f"unreadable publish date {reading.date_line.published_raw!r}")
+    paragraphs = reading.paragraphs_without(title, category)
+    return Article(
+        id=article_id(site, ref, home_group_id) if ref else f"{site}:{page.url}",
+        site=site,
+        url=page.url,
+        title=title,
+        category=category,
+        published_at=published_at,
+        published_date=parsing.local_date(published_at),
+        published_raw=reading.date_line.published_raw,
+        views=parsing.parse_views(reading.date_line.views_raw),
+        views_raw=reading.date_line.views_raw,
+        lead=paragraphs[0] if paragraphs else None,
+        body="\n\n".join(paragraphs) or None,
+        source=reading.source,
+        url_title=ref.url_title if ref else None,
+        group_id=ref.group_id if ref and ref.group_id != home_group_id else None,
+        asset_entry_id=ref.asset_entry_id if ref else None,
+        images=reading.images,
+        authors=reading.authors,
+        fetched_at=fetched_at,
+        extractor=f"{page.FAMILY}/{page.VERSION}",
+    )
+
+
+def attachments(container: Selector, base_url: str) -> list[dict]:
+    """Links to attached documents: ``[{"url": absolute, "label": link text}]``."""
+    found: dict[str, dict] = {}
+    for link in container.css("a[href]"):
+        url = urljoin(base_url, link.attrib["href"].strip())
+        if is_document(url) and url not in found:
+            label = parsing.clean_text(" ".join(link.css("::text").getall()))
+            found[url] = {"url": url, "label": label or None}
+    return list(found.values())

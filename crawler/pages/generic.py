@@ -1,0 +1,116 @@
+"""Fallback for pages of an unknown template: title, publish time, body and images by text patterns.
+
+The main text block is the element whose own paragraphs hold the most text; the title is the
+heading nearest before it; the date is the first short line after the title that reads as a date.
+Records say ``extractor = "generic/1"``, so a template change degrades the archive instead of
+emptying it, and the rows can be found and re-extracted later.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from parsel import Selector
+
+from crawler import parsing
+from crawler.items import Article, NotAnArticle
+from crawler.pages.base import attachments, build_article, raise_if_error_page, repair_legacy_text
+from crawler.pages.blocks import Text, blocks
+from crawler.pages.reading import read_content
+
+MIN_PARAGRAPH_CHARS = 40
+TITLE_WORDS = (3, 40)
+DATE_LINE_MAX_WORDS = 15
+SKIPPED_HEADING_CLASSES = ("site-title", "logo", "portlet-title")
+
+
+class ArticlePage:
+    """An article page whose template no family module knows."""
+
+    FAMILY = "generic"
+    VERSION = "1"
+
+    def __init__(self, selector: Selector, url: str):
+        self.selector = selector
+        self.url = url
+
+    def to_article(self, site: str, home_group_id: int | None = None,
+                   fetched_at: str | None = None) -> Article:
+        """Extract what can be read; NotAnArticle when no text block, title or date is found."""
+        raise_if_error_page(self.selector)
+        root = self.selector.root
+        container = _main_text_block(root)
+        if container is None:
+            raise_if_error_page(self.selector, check_headings=True)
+            raise NotAnArticle("no_container", "no main text block")
+        heading, title = self._title(root, container)
+        parts = blocks(container)
+        legacy = repair_legacy_text(parts)
+        date_line = _date_after(_region(heading, container), title)
+        printed = (title, date_line.published_raw)
+        content = [p for p in parts if not (isinstance(p, Text) and p.text in printed)]
+        reading = read_content(content, date_line, self.url)
+        article = build_article(self, site, home_group_id, fetched_at, reading,
+                                title=title, category=None)
+        article.attachments = attachments(Selector(root=container), self.url)
+        article.legacy_encoding, article.original_text = legacy.encoding, legacy.original
+        return article
+
+    def _title(self, root, container) -> tuple[object, str]:
+        """The heading nearest before the text block (element, text), else ``<title>``."""
+        best = None
+        for heading in root.iter("h1", "h2", "h3"):
+            if _is_after(heading, container) and best is not None:
+                break
+            words = len(parsing.clean_text(heading.text_content()).split())
+            skipped = any(name in (heading.get("class") or "") for name in SKIPPED_HEADING_CLASSES)
+            if TITLE_WORDS[0] <= words <= TITLE_WORDS[1] and not skipped:
+                best = heading
+        if best is not None:
+            return best, parsing.clean_text(best.text_content())
+        page_title = parsing.strip_site_suffix(self.selector.css("title::text").get(""))
+        if not page_title:
+            raise NotAnArticle("no_title", "no title")
+        return None, page_title
+
+
+def _main_text_block(root):
+    """The element whose direct paragraphs hold the most text, or ``None``."""
+    scores: Counter = Counter()
+    for paragraph in root.iter("p"):
+        length = len(parsing.clean_text(paragraph.text_content()))
+        if length >= MIN_PARAGRAPH_CHARS and paragraph.getparent() is not None:
+            scores[paragraph.getparent()] += length
+    return scores.most_common(1)[0][0] if scores else None
+
+
+def _is_after(element, container) -> bool:
+    """True when ``element`` starts after ``container`` starts, in document order."""
+    return element.sourceline is not None and container.sourceline is not None and \
+        element.sourceline > container.sourceline and container not in element.iterancestors()
+
+
+def _region(heading, container):
+    """The lowest element holding both the title heading and the text block."""
+    if heading is None:
+        return container
+    ancestors = {id(a) for a in container.iterancestors()} | {id(container)}
+    for candidate in (heading, *heading.iterancestors()):
+        if id(candidate) in ancestors:
+            return candidate
+    return container
+
+
+def _date_after(region, title: str) -> parsing.DateLine:
+    """The first short line after the title inside ``region`` that holds a date."""
+    texts = [part.text for part in blocks(region) if isinstance(part, Text)]
+    start = next((i + 1 for i, text in enumerate(texts) if text == title), 0)
+    for text in texts[start:]:
+        line = parsing.parse_date_line(text)
+        if line:
+            return line
+        if len(text.split()) <= DATE_LINE_MAX_WORDS:
+            found = parsing.find_date(text)
+            if found:
+                return parsing.DateLine(found, None)
+    raise NotAnArticle("no_date", "no publish date near the title")

@@ -1,0 +1,47 @@
+"""Listing pages of every family: links to articles, to further listing pages, and menus."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawler.urls import is_listing_page, never_follow, parse_article_ref
+
+PAGER_LINKS = (".taglib-page-iterator a", ".lfr-pagination-buttons a", ".pagination a",
+               ".pager a", ".paging a", ".phan-trang a", "a[rel=next]")
+MENU_LINKS = ("nav a", "#navigation a", ".menu a", ".navbar a", "ul.nav a", ".main-menu a")
+
+
+class ListingPage:
+    """A category or home page: article links, further listing pages and menu entries."""
+
+    def __init__(self, selector: Selector, url: str):
+        self.selector = selector
+        self.url = url
+
+    def article_links(self) -> list[str]:
+        """Absolute URLs of article links (any family's URL form), in page order, no repeats."""
+        return _unique(link for link in self._links("a") if parse_article_ref(link) is not None)
+
+    def page_links(self) -> list[str]:
+        """Absolute URLs of further listing pages (page iterator buttons, ``_cur=N``, ``page=N``)."""
+        links = [link for css in PAGER_LINKS for link in self._links(css)]
+        links += [link for link in self._links("a") if is_listing_page(link)]
+        return _unique(link for link in links if parse_article_ref(link) is None)
+
+    def menu_links(self) -> list[str]:
+        """Absolute URLs of menu entries that are neither articles nor never-follow links."""
+        links = (link for css in MENU_LINKS for link in self._links(css))
+        return _unique(link for link in links if parse_article_ref(link) is None)
+
+    def _links(self, css: str) -> list[str]:
+        """Absolute hrefs of the anchors matched by ``css``, without never-follow links."""
+        hrefs = self.selector.css(f"{css}::attr(href)").getall()
+        links = (urljoin(self.url, href.strip()) for href in hrefs if href.strip())
+        return [link for link in links if not never_follow(link)]
+
+
+def _unique(items) -> list:
+    """Items in first-seen order without repeats."""
+    return list(dict.fromkeys(items))
