@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 
 import click
 
-from crawler.sites import RegistryError, SiteConfig, adhoc_site, load_registry, select_sites
+from crawler.sites import (
+    RegistryError,
+    SiteConfig,
+    adhoc_site,
+    crawlable_sites,
+    load_registry,
+    select_sites,
+)
 
 DEFAULT_DB = "archive.db"
 FAST_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
@@ -24,36 +31,41 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("site_names", nargs=-1)
-@click.option("--start-url", "start_urls", multiple=True, help="Crawl this page (any Liferay 6 portal).")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every registered site not marked gone.")
+@click.option("--start-url", "start_urls", multiple=True, help="Crawl from this page (any portal).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive to write.")
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
               help="Extra registry file (TOML) with sites of your own.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting, as in `scrapy crawl -s`.")
-def crawl(site_names, start_urls, db, sites_file, overrides) -> None:
+def crawl(site_names, all_sites, start_urls, db, sites_file, overrides) -> None:
     """Crawl registered sites, or any portal from its start pages, into the archive.
 
     Example: bantin crawl --start-url https://hoankiem.hanoi.gov.vn/thong-tin-hoi-dong-nhan-dan --db hk.db
     """
     try:
-        sites = _chosen_sites(site_names, start_urls, sites_file)
+        registry = load_registry(*([sites_file] if sites_file else []))
+        if all_sites and (site_names or start_urls):
+            raise RegistryError("--all takes no site names or start URLs")
+        sites = crawlable_sites(registry) if all_sites else _chosen_sites(
+            registry, site_names, start_urls)
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
-    stats = run_crawl(sites, db, _parse_settings(overrides))
+    stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()))
     _print_crawl_report(db, stats)
     if not stats.get("response_received_count"):
         raise click.ClickException("no page could be fetched: check the start URLs and the network")
 
 
-def _chosen_sites(names, start_urls, sites_file) -> list[SiteConfig]:
+def _chosen_sites(registry, names, start_urls) -> list[SiteConfig]:
     """Sites named on the command line, or one ad-hoc site from ``--start-url``."""
     if start_urls and names:
         raise RegistryError("give site names or --start-url, not both")
     if start_urls:
         return [adhoc_site(list(start_urls))]
     if not names:
-        raise RegistryError("name a site (see `bantin sites`) or give --start-url URL")
-    return select_sites(load_registry(*([sites_file] if sites_file else [])), list(names))
+        raise RegistryError("name a site (see `bantin sites`), give --all, or give --start-url URL")
+    return select_sites(registry, list(names))
 
 
 def _parse_settings(pairs) -> dict[str, str]:
@@ -67,8 +79,12 @@ def _parse_settings(pairs) -> dict[str, str]:
     return settings
 
 
-def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str]) -> dict:
-    """Run the portal spider over ``sites`` into ``db`` (blocks); return the crawl stats."""
+def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str],
+              registry: list[SiteConfig] | None = None) -> dict:
+    """Run the portal spider over ``sites`` into ``db`` (blocks); return the crawl stats.
+
+    ``registry`` lists every known site, so copies of their articles can be linked.
+    """
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -80,7 +96,7 @@ def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str]) -> di
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, sites=sites)
+    process.crawl(crawler, sites=sites, registry=registry)
     process.start()
     return crawler.stats.get_stats()
 
@@ -93,7 +109,8 @@ def _print_crawl_report(db: str, stats: dict) -> None:
     click.echo(f"crawl: {format_summary(stats)}")
     archive = storage.open_archive(db)
     for row in storage.summary(archive):
-        click.echo(f"  {row['site']}: {row['articles']} articles, {row['images']} images, "
+        copies = f" (+{row['copies']} copies of other sites' articles)" if row["copies"] else ""
+        click.echo(f"  {row['site']}: {row['articles']} articles{copies}, {row['images']} images, "
                    f"{row['authors']} authors")
     archive.close()
 
@@ -208,18 +225,35 @@ def sample_portal(port) -> None:
 
 @cli.command()
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False))
-def sites(sites_file) -> None:
-    """List the registered sites: name, display name, family, status, start pages.
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive whose article counts are shown (if it exists).")
+def sites(sites_file, db) -> None:
+    """List the registered sites: name, display name, family, status, articles archived.
 
-    Example: bantin sites
+    Example: bantin sites --db archive.db
     """
     try:
         registry = load_registry(*([sites_file] if sites_file else []))
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
+    counts = _archived_counts(db)
+    click.echo("name\tdisplay name\tfamily\tstatus\tarticles")
     for site in registry.values():
         click.echo(f"{site.name}\t{site.display_name or ''}\t{site.family}\t{site.status}\t"
-                   f"{len(site.start_urls)} start pages")
+                   f"{counts.get(site.name, 0)}")
+
+
+def _archived_counts(db: str) -> dict[str, int]:
+    """Articles archived per site in ``db`` (copies of other sites' articles not counted)."""
+    from pipelines import storage
+
+    if not Path(db).exists():
+        return {}
+    archive = storage.open_archive(db)
+    try:
+        return {row["site"]: row["articles"] for row in storage.summary(archive)}
+    finally:
+        archive.close()
 
 
 if __name__ == "__main__":

@@ -57,11 +57,17 @@ def detect(text: str) -> str | None:
     """
     if VIETNAMESE_LETTERS.search(text):
         return None
-    vni = len(VNI_PAIR.findall(text)) + text.count("ñ") + text.count("Ñ")
-    tcvn3 = len(TCVN3_HINT.findall(text))
+    vni, tcvn3 = evidence(text, "vni"), evidence(text, "tcvn3")
     if max(vni, tcvn3) < MIN_EVIDENCE:
         return None
     return "vni" if vni > tcvn3 else "tcvn3"
+
+
+def evidence(text: str, encoding: str) -> int:
+    """How many tell-tale characters (or VNI letter pairs) of ``encoding`` ``text`` holds."""
+    if encoding == "vni":
+        return len(VNI_PAIR.findall(text)) + text.count("ñ") + text.count("Ñ")
+    return len(TCVN3_HINT.findall(text))
 
 
 def to_unicode(text: str, encoding: str) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 REGISTRY = Path(__file__).with_name("sites.toml")
 STATUSES = ("legacy", "active", "gone")
+FAMILY_NAMES = ("auto", "liferay6", "view_content", "liferay7", "cms2025", "generic")
 
 
 class RegistryError(ValueError):
@@ -30,6 +31,8 @@ class SiteConfig:
     family: str = "auto"
     status: str = "active"
     group_id: int | None = None
+    kind: str | None = None
+    note: str | None = None
 
     def owns(self, url: str) -> bool:
         """True when ``url`` is served by one of this site's hosts (``www.`` ignored)."""
@@ -65,6 +68,8 @@ def _site(name: str, entry: dict, path: Path) -> SiteConfig:
         raise RegistryError(f"site {name!r} in {path} needs hosts and start_urls")
     if entry.get("status", "active") not in STATUSES:
         raise RegistryError(f"site {name!r} in {path}: status must be one of {', '.join(STATUSES)}")
+    if entry.get("family", "auto") not in FAMILY_NAMES:
+        raise RegistryError(f"site {name!r} in {path}: family must be one of {', '.join(FAMILY_NAMES)}")
     return SiteConfig(
         name=name,
         hosts=tuple(entry["hosts"]),
@@ -73,6 +78,8 @@ def _site(name: str, entry: dict, path: Path) -> SiteConfig:
         family=entry.get("family", "auto"),
         status=entry.get("status", "active"),
         group_id=entry.get("group_id"),
+        kind=entry.get("kind"),
+        note=entry.get("note"),
     )
 
 
@@ -82,6 +89,11 @@ def select_sites(registry: dict[str, SiteConfig], names: list[str]) -> list[Site
     if unknown:
         raise RegistryError(f"unknown site {unknown[0]!r}; known: {', '.join(sorted(registry))}")
     return [registry[name] for name in names]
+
+
+def crawlable_sites(registry: dict[str, SiteConfig]) -> list[SiteConfig]:
+    """Every registered site that is not marked ``gone``, in registry order."""
+    return [site for site in registry.values() if site.status != "gone"]
 
 
 def adhoc_site(start_urls: list[str], name: str | None = None) -> SiteConfig:

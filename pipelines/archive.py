@@ -42,8 +42,9 @@ class ArchivePipeline:
         return item
 
     def close_spider(self) -> None:
-        """Flush what is queued and close the archive."""
+        """Flush what is queued, link republished copies to their originals, close the archive."""
         self.flush()
+        self.crawler.stats.set_value("bantin/copies_linked", storage.link_copies(self.db))
         self.db.close()
 
     def flush(self) -> None:

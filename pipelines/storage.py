@@ -20,7 +20,8 @@ ARTICLE_COLUMNS = {
     "id": str, "site": str, "published_at": str, "published_date": str, "title": str,
     "category": str, "views": int, "source": str, "url": str, "lead": str, "body": str,
     "published_raw": str, "views_raw": str, "url_title": str, "group_id": int,
-    "asset_entry_id": int, "extractor": str, "fetched_at": str, "first_seen_at": str,
+    "asset_entry_id": int, "duplicate_of": str, "legacy_encoding": str, "original_text": str,
+    "extractor": str, "fetched_at": str, "first_seen_at": str,
 }
 TABLES = {
     "articles": {"columns": ARTICLE_COLUMNS, "pk": "id", "not_null": ["site", "url", "title"]},
@@ -46,7 +47,8 @@ TABLES = {
     },
 }
 INDEXES = {
-    "articles": [["site"], ["published_date"], ["category"], ["source"]],
+    "articles": [["site"], ["published_date"], ["category"], ["source"], ["title"],
+                 ["duplicate_of"]],
     "authors": [["name"]],
 }
 CHILD_TABLES = ("images", "authors", "attachments")
@@ -70,10 +72,14 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, indexes and the full-text index; safe to run on every open."""
     for name, spec in TABLES.items():
-        db.table(name).create(
+        table = db.table(name)
+        table.create(
             spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
             not_null=spec.get("not_null"), if_not_exists=True,
         )
+        for column, kind in spec["columns"].items():
+            if column not in table.columns_dict:  # an archive made by an earlier version
+                table.add_column(column, kind)
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db.table(name).create_index(columns, if_not_exists=True)
@@ -185,6 +191,28 @@ def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:
     )
 
 
+def link_copies(db: sqlite_utils.Database) -> int:
+    """Mark republished copies: an article with the same title as an earlier article of another
+    site gets ``duplicate_of`` = that original's id. Returns how many rows were linked.
+
+    Copies linked by Liferay group (a ward site showing a district's article) arrive already
+    marked by the crawler; this catches a city portal republishing a district story.
+    """
+    sql = """
+        update articles set duplicate_of = (
+          select original.id from articles original
+          where original.title = articles.title and original.site != articles.site
+            and original.published_at < articles.published_at and original.duplicate_of is null
+          order by original.published_at limit 1)
+        where duplicate_of is null and exists (
+          select 1 from articles original
+          where original.title = articles.title and original.site != articles.site
+            and original.published_at < articles.published_at and original.duplicate_of is null)
+    """
+    with db.atomic():
+        return db.execute(sql).rowcount
+
+
 def save_failures(db: sqlite_utils.Database, failures: list[dict]) -> None:
     """Record pages that yielded no article (latest failure per URL), in one transaction."""
     if not failures:
@@ -206,9 +234,13 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]
 
 
 def summary(db: sqlite_utils.Database) -> list[dict]:
-    """Per-site counts: ``[{"site", "articles", "images", "authors"}]`` sorted by site."""
+    """Per-site counts ``[{"site", "articles", "copies", "images", "authors"}]`` sorted by site.
+
+    ``articles`` leaves out copies of other sites' articles, counted apart in ``copies``.
+    """
     sql = """
-        select a.site, count(distinct a.id) as articles,
+        select a.site, count(distinct a.id) filter (where a.duplicate_of is null) as articles,
+          count(distinct a.id) filter (where a.duplicate_of is not null) as copies,
           (select count(*) from images i join articles x on x.id = i.article_id
              where x.site = a.site) as images,
           (select count(distinct au.name) from authors au join articles y on y.id = au.article_id

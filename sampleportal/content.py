@@ -1,8 +1,9 @@
-"""The sample portal's content: two Liferay 6 district sites, as written in ``content/*.json``.
+"""The sample portal's content: one site per platform family, as written in ``content/*.json``.
 
-Each JSON file holds one site: its categories and its articles with every printed variant spelled
-out (date label, view label, sapo style, caption style, credit and office forms, NFD text). The
-same data gives the ground truth an extractor must recover (:func:`expected_record`).
+Each JSON file holds one site: its family, categories and articles with every printed variant
+spelled out (date label, view label, sapo style, caption style, credit and office forms, NFD text,
+legacy font, relative date, republished copy). The same data gives the ground truth an extractor
+must recover (:func:`expected_record`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from crawler import fonts
+
 CONTENT_DIR = Path(__file__).parent / "content"
-SITE_KEYS = ("hoankiem", "longbien")
+SITE_KEYS = ("hoankiem", "longbien", "caugiay", "tayho", "badinh", "duongnoi", "hanoi")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Site:
     group_id: int
     categories: list[Category]
     articles: list[dict]
+    family: str = "liferay6"
 
     def category(self, key: str) -> Category:
         """The category with path key ``key``."""
@@ -59,8 +63,14 @@ def load_site(key: str) -> Site:
         display_name=data["display_name"],
         group_id=data["group_id"],
         categories=[Category(**c) for c in data["categories"]],
-        articles=data["articles"],
+        articles=[{**ARTICLE_DEFAULTS, **article} for article in data["articles"]],
+        family=data.get("family", "liferay6"),
     )
+
+
+# Keys the later families added; articles of the first two sites do without them.
+ARTICLE_DEFAULTS = {"numeric_id": None, "cms_id": None, "published_relative_hours": None,
+                    "legacy_font": None, "republishes": None}
 
 
 def printed_views(article: dict) -> str | None:
@@ -70,11 +80,33 @@ def printed_views(article: dict) -> str | None:
     return f"{article['views_label']}: {article['views']:,}".replace(",", ".")
 
 
-def printed_date(article: dict) -> str:
-    """The publish date as printed: ``dd/mm/yyyy | HH:mm``."""
+def printed_date(article: dict, family: str = "liferay6") -> str:
+    """The publish date as printed: ``dd/mm/yyyy | HH:mm``; ``HH:MM dd/mm/yyyy`` or relative
+    (``17 giờ trước``) on the 2025 CMS."""
+    if article["published_relative_hours"] is not None:
+        return f"{article['published_relative_hours']} giờ trước"
     day, time = article["published"].split(" ")
     year, month, date = day.split("-")
+    if family == "cms2025":
+        return f"{time} {date}/{month}/{year}"
     return f"{date}/{month}/{year} | {time}"
+
+
+def legacy_original(article: dict) -> str | None:
+    """The legacy-font text blocks as printed (a repeated sapo twice), or ``None``."""
+    if not article["legacy_font"]:
+        return None
+    lead, *paragraphs = legacy_paragraphs(article)
+    printed = [lead, lead] if article["lead_style"] == "repeated" else [lead]
+    return "\n\n".join(printed + paragraphs)
+
+
+def legacy_paragraphs(article: dict) -> list[str]:
+    """Lead and paragraphs as the page prints them: in the article's legacy font, if it has one."""
+    texts = [article["lead"], *article["paragraphs"]]
+    if article["legacy_font"]:
+        return [fonts.from_unicode(text, article["legacy_font"]) for text in texts]
+    return texts
 
 
 def printed_office(article: dict) -> str | None:
@@ -112,7 +144,7 @@ def expected_record(site: Site, article: dict, base_url: str) -> dict:
         "category": category.name,
         "title": article["title"],
         "published_at": article["published"].replace(" ", "T") + ":00+07:00",
-        "published_raw": printed_date(article),
+        "published_raw": printed_date(article, site.family),
         "views": article["views"],
         "views_raw": printed_views(article),
         "lead": article["lead"],
@@ -128,14 +160,30 @@ def expected_record(site: Site, article: dict, base_url: str) -> dict:
             {"url": base_url + document_path(site, a), "label": a["label"]}
             for a in article["attachments"]
         ],
+        "legacy_encoding": article["legacy_font"],
+        "original_text": legacy_original(article),
     }
+    if article["published_relative_hours"] is not None:
+        del record["published_at"]  # depends on the fetch time: tests check it against that
     return _nfc(record)
+
+
+def archive_key(site: Site, article: dict) -> str:
+    """The article's identity within its site, as the archive's ``id`` spells it after ``site:``."""
+    if site.family == "view_content":
+        return f"view_content:{article['numeric_id']}"
+    if site.family == "liferay7":
+        return f"asset:{article['asset_entry_id']}"
+    if site.family == "cms2025":
+        return f"cms:{article['cms_id']}"
+    return article["url_title"]
 
 
 def image_path(site: Site, article: dict, number: int) -> str:
     """Path of an article's image, in Liferay's ``/documents/<groupId>/…`` shape."""
     name = f"{article['key']}-anh-{number + 1}.jpg"
-    return f"/documents/{site.group_id}/0/{name}/{article['asset_entry_id']}{number}"
+    version = article["asset_entry_id"] or article["numeric_id"] or article["cms_id"]
+    return f"/documents/{site.group_id}/0/{name}/{version}{number}"
 
 
 def document_path(site: Site, attachment: dict) -> str:

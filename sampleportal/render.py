@@ -15,6 +15,7 @@ from sampleportal.content import (
     Site,
     document_path,
     image_path,
+    legacy_paragraphs,
     printed_date,
     printed_office,
     printed_views,
@@ -52,6 +53,11 @@ def listing_url(category, page: int) -> str:
     )
 
 
+def category_href(site: Site, category) -> str:
+    """Link to a category's first listing page (``/<key>``, or ``/<key>.htm`` on the 2025 CMS)."""
+    return f"/{category.key}.htm" if site.family == "cms2025" else f"/{category.key}"
+
+
 def page(site: Site, title: str, main: str, *, description: str = "", locale: str = "vi") -> str:
     """A whole page: head, banner with menu and traps, main column, sidebar, footer."""
     return f"""<!DOCTYPE html>
@@ -80,7 +86,8 @@ def page(site: Site, title: str, main: str, *, description: str = "", locale: st
 def _banner(site: Site) -> str:
     """Logo, search box, language switch, login, menu and a campaign banner."""
     menu = "".join(
-        f'<li><a href="/{c.key}"><span>{escape(c.name)}</span></a></li>' for c in site.categories
+        f'<li><a href="{category_href(site, c)}"><span>{escape(c.name)}</span></a></li>'
+        for c in site.categories
     )
     return f"""<header id="banner" role="banner">
 <div id="heading"><h1 class="site-title"><a class="logo" href="/" title="{escape(site.display_name)}">
@@ -101,7 +108,8 @@ def _banner(site: Site) -> str:
 
 def _sidebar(site: Site) -> str:
     """Poll, visitor counter, photo album and category list: boilerplate an extractor must skip."""
-    categories = "".join(f'<li><a href="/{c.key}">{escape(c.name)}</a></li>' for c in site.categories)
+    categories = "".join(f'<li><a href="{category_href(site, c)}">{escape(c.name)}</a></li>'
+                         for c in site.categories)
     return f"""<section class="portlet" id="portlet_polls"><header class="portlet-topper">
 <h1 class="portlet-title"><span class="portlet-title-text">Bình chọn</span></h1></header>
 <div class="portlet-content"><div class="polls-question">Bình chọn
@@ -153,20 +161,37 @@ def pager(category, page_number: int, pages: int) -> str:
 </ul></div></div>"""
 
 
-def article_body(site: Site, article: dict, locale: str = "vi") -> str:
-    """The ``journal-content-article`` markup: date line, sapo, paragraphs, images, credits."""
-    parts = [_date_line(article, locale, site.key)]
+def article_body(site: Site, article: dict, locale: str = "vi", date_html: str | None = None) -> str:
+    """The article template's markup: date line, sapo, paragraphs, images, credits.
+
+    ``date_html`` replaces the Liferay date line (other families print their own).
+    """
+    parts = [_date_line(article, locale, site.key) if date_html is None else date_html]
     if article["title_repeated"]:
         parts.append(f"<p><strong>{escape(article['title'])}</strong></p>")
-    parts += _lead(article)
+    lead, *paragraphs = legacy_paragraphs(article)
+    parts += _lead(lead, article["lead_style"])
     parts += _images_after(site, article, 0)
-    for number, paragraph in enumerate(article["paragraphs"], start=1):
+    for number, paragraph in enumerate(paragraphs, start=1):
         parts.append(f'<p style="text-align: justify;">{escape(paragraph)}</p>')
-        if number == len(article["paragraphs"]):
+        if number == len(paragraphs):
             parts += [_attachment(site, a) for a in article["attachments"]]
         parts += _images_after(site, article, number)
     parts += _credits(article)
     return "\n".join(parts)
+
+
+def date_text(article: dict, locale: str = "vi") -> str:
+    """The date line's text: label, ``dd/mm/yyyy | HH:mm`` and view count, as the template prints it."""
+    date = printed_date(article)
+    if locale == "en":
+        date = f"Publish date {date}"
+    elif article["date_label"]:
+        date = f"{article['date_label']} {date}"
+    views = printed_views(article)
+    if views and locale == "en":
+        views = views.replace("Lượt xem", "View count")
+    return f"{date}  | {views}" if views else date
 
 
 def _date_line(article: dict, locale: str, theme: str) -> str:
@@ -185,13 +210,13 @@ def _date_line(article: dict, locale: str, theme: str) -> str:
     return f'<div class="date-view">{escape(date)}{tail}</div>'
 
 
-def _lead(article: dict) -> list[str]:
+def _lead(text: str, style: str) -> list[str]:
     """The sapo: plain, bold, or bold and repeated as the first paragraph."""
-    lead = escape(article["lead"])
-    if article["lead_style"] == "plain":
+    lead = escape(text)
+    if style == "plain":
         return [f'<p style="text-align: justify;">{lead}</p>']
     bold = f'<p style="text-align: justify;"><strong>{lead}</strong></p>'
-    if article["lead_style"] == "repeated":
+    if style == "repeated":
         return [bold, f'<p style="text-align: justify;">{lead}</p>']
     return [bold]
 

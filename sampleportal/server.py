@@ -25,6 +25,7 @@ class Hit:
     target: str
     status: int
     user_agent: str
+    host: str = ""
 
 
 class SamplePortal:
@@ -74,10 +75,12 @@ class SamplePortal:
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
-                reply = respond(site_key, parts.path, parts.query)
+                sister = f"http://localhost:{self.server.server_address[1]}"
+                reply = respond(site_key, parts.path, parts.query, sister_origin=sister)
                 with portal._lock:
                     portal.hits.append(Hit(site_key, self.path, reply.status,
-                                            self.headers.get("User-Agent", "")))
+                                           self.headers.get("User-Agent", ""),
+                                           self.headers.get("Host", "")))
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(reply.body)))

@@ -9,11 +9,12 @@ switch, login, RSS, print, pop-ups, actions) that a polite crawler must never re
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qs
 
-from sampleportal import render
+from sampleportal import families, render
 from sampleportal.content import Category, Site, load_site
 
 LOCALE_PREFIX = re.compile(r"^(?P<locale>/(?:en|en_US|vi|vi_VN))?(?:/web/guest)?(?=/|$)")
@@ -23,7 +24,8 @@ ARTICLE_PATH = re.compile(
 )
 ROBOTS = "User-agent: *\nDisallow: /c/\nDisallow: /private/\nDisallow: /*?p_p_lifecycle=1\n"
 TRAP_MARKERS = ("/c/", "languageId=", "viewMode=print", "p_p_lifecycle=1", "p_p_lifecycle=2",
-                "p_p_state=pop_up", "/rss", "/private/", "/gioi-thieu", "/tim-kiem")
+                "p_p_state=pop_up", "/rss", "/private/")
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 # Listing entries that lead to pages which are not articles: (site, category, urlTitle, kind).
 BROKEN_ENTRIES = (
@@ -44,13 +46,21 @@ class Reply:
     body: bytes
 
 
+# Sites served in a legacy single-byte charset instead of UTF-8.
+CHARSETS = {"caugiay": "windows-1258"}
+
+
 def is_trap(path_and_query: str) -> bool:
     """True for a URL the crawler must never request (used by tests to audit the hit log)."""
     return any(marker in path_and_query for marker in TRAP_MARKERS)
 
 
-def respond(site_key: str, path: str, query: str) -> Reply:
-    """The reply of site ``site_key`` to a GET of ``path`` with ``query``."""
+def respond(site_key: str, path: str, query: str, sister_origin: str | None = None) -> Reply:
+    """The reply of site ``site_key`` to a GET of ``path`` with ``query``.
+
+    ``sister_origin`` is the site's second host (``http://localhost:PORT``): some longbien links
+    point there, as real pages link a district's sister host.
+    """
     site = load_site(site_key)
     if path == "/robots.txt":
         return Reply(200, "text/plain; charset=utf-8", ROBOTS.encode())
@@ -61,6 +71,15 @@ def respond(site_key: str, path: str, query: str) -> Reply:
     path = path[locale_match.end():] or "/"
     if path.startswith("/c/") or path.endswith("/rss") or path in ("/gioi-thieu", "/tim-kiem"):
         return _html(200, render.page(site, "Trang", "<p>Trang tiện ích.</p>"))
+    if site.family != "liferay6":
+        return _family_reply(site, path, query)
+    if sister_origin and site.key == "longbien":
+        return _with_sister_links(_liferay6_reply(site, path, query, locale), sister_origin)
+    return _liferay6_reply(site, path, query, locale)
+
+
+def _liferay6_reply(site: Site, path: str, query: str, locale: str) -> Reply:
+    """Routing of the Liferay 6 sample sites."""
     article_match = ARTICLE_PATH.match(path)
     if article_match:
         return _article_reply(site, article_match.group("url_title"),
@@ -69,6 +88,29 @@ def respond(site_key: str, path: str, query: str) -> Reply:
     if params.get("_101_urlTitle"):
         return _article_reply(site, params["_101_urlTitle"], None, locale)
     return _listing_or_home(site, path.strip("/"), params)
+
+
+def _family_reply(site: Site, path: str, query: str) -> Reply:
+    """Routing of the view_content, Liferay 7 and 2025 CMS sample sites."""
+    found = families.route(site, path, query)
+    if found is None:
+        return _html(404, render.page(site, "404", "<h1>Không tìm thấy trang</h1>"), CHARSETS.get(site.key))
+    kind, value = found
+    if kind == "home":
+        markup = families.home_page(site)
+    elif kind == "listing":
+        markup = families.listing_page(site, *value)
+    else:
+        markup = families.article_page(site, *value)
+        markup = render.decompose(markup) if value[1]["nfd"] else markup
+    return _html(200, markup, CHARSETS.get(site.key))
+
+
+def _with_sister_links(reply: Reply, sister_origin: str) -> Reply:
+    """Point the mobile card links at the sister host, as the real mobile template does."""
+    body = reply.body.replace(b'<div class="card"><a href="/vi/',
+                              f'<div class="card"><a href="{sister_origin}/vi/'.encode())
+    return Reply(reply.status, reply.content_type, body)
 
 
 def _listing_or_home(site: Site, key: str, params: dict) -> Reply:
@@ -229,6 +271,23 @@ def _document(path: str) -> Reply:
     return Reply(200, "image/jpeg", bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9"))
 
 
-def _html(status: int, markup: str) -> Reply:
-    """An HTML reply in UTF-8."""
-    return Reply(status, "text/html; charset=utf-8", markup.encode("utf-8"))
+def _html(status: int, markup: str, charset: str | None = None) -> Reply:
+    """An HTML reply in UTF-8, or in ``charset`` (declared in the header and the page)."""
+    if charset is None:
+        return Reply(status, "text/html; charset=utf-8", markup.encode("utf-8"))
+    markup = markup.replace("charset=UTF-8", f"charset={charset}")
+    return Reply(status, f"text/html; charset={charset}", encode_cp1258(markup))
+
+
+def encode_cp1258(text: str) -> bytes:
+    """``text`` in windows-1258: letters it lacks are written as base letter plus combining tone."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out.append(char.encode("cp1258"))
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+            tones = "".join(c for c in decomposed if c in TONE_MARKS)
+            out.append((base + tones).encode("cp1258", errors="xmlcharrefreplace"))
+    return b"".join(out)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sampleportal.content import SITE_KEYS
 from sampleportal.server import SamplePortal
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,14 +29,21 @@ def registry_file(portal, path: Path) -> Path:
     """Write a registry TOML for the running sample portal, as a user would for their own sites."""
     from sampleportal.registry import sample_sites
 
+    def toml_list(values) -> str:
+        return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
     lines = []
     for site in sample_sites(portal):
         lines += [f"[{site.name}]", f'display_name = "{site.display_name}"',
-                  f"hosts = {list(site.hosts)!r}".replace("'", '"'),
-                  f"start_urls = {list(site.start_urls)!r}".replace("'", '"'),
-                  f"group_id = {site.group_id}", ""]
+                  f'family = "{site.family}"', f"hosts = {toml_list(site.hosts)}",
+                  f"start_urls = {toml_list(site.start_urls)}"]
+        lines += [f"group_id = {site.group_id}"] if site.group_id else []
+        lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+SAMPLE_SITES = [f"sample-{key}" for key in SITE_KEYS]
 
 
 def run_bantin(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
@@ -51,7 +59,6 @@ def crawled(portal, tmp_path_factory):
     sites = registry_file(portal, folder / "sites.toml")
     db = folder / "archive.db"
     first_hit = len(portal.hits)
-    result = run_bantin("crawl", "sample-hoankiem", "sample-longbien", "--sites", str(sites),
-                        "--db", str(db), *FAST)
+    result = run_bantin("crawl", *SAMPLE_SITES, "--sites", str(sites), "--db", str(db), *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     return {"db": db, "sites": sites, "result": result, "hits": portal.hits[first_hit:]}

@@ -134,16 +134,16 @@ class LegacyText:
 
 def repair_legacy_text(parts: list) -> LegacyText:
     """Convert text blocks typed in TCVN3 or VNI to Unicode in place; report what was converted."""
-    texts = [part for part in parts if isinstance(part, Text)]
-    encoding = fonts.detect("\n".join(part.text for part in texts))
+    suspects = [part for part in parts
+                if isinstance(part, Text) and not fonts.VIETNAMESE_LETTERS.search(part.text)]
+    encoding = fonts.detect("\n".join(part.text for part in suspects))
     if encoding is None:
         return LegacyText()
     originals = []
-    for part in texts:
-        converted = fonts.to_unicode(part.text, encoding)
-        if converted != part.text and not fonts.VIETNAMESE_LETTERS.search(part.text):
+    for part in suspects:
+        if fonts.evidence(part.text, encoding):
             originals.append(part.text)
-            part.text = converted
+            part.text = fonts.to_unicode(part.text, encoding)
     return LegacyText(encoding, "\n\n".join(originals) or None)
 
 

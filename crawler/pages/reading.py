@@ -62,7 +62,8 @@ def read_content(content: list, date_line: parsing.DateLine, base_url: str,
                  above_date: str | None = None) -> Reading:
     """Read article blocks (no title or date line among them) into paragraphs, images, credits."""
     reading = Reading(date_line=date_line, above_date=above_date)
-    lines = _take_images(_until_stop(content), reading, base_url)
+    content = _until_stop(content)
+    lines = _take_images(content, reading, base_url, _tail_start(content))
     reading.paragraphs = _take_credits(lines, reading)
     return reading
 
@@ -81,8 +82,25 @@ def _until_stop(parts: list) -> list:
     return kept
 
 
-def _take_images(content: list, reading: Reading, base_url: str) -> list[Text]:
-    """Move images and their captions into ``reading.images``; return the remaining lines."""
+def _tail_start(content: list) -> int:
+    """Index where the closing credit, source and office lines begin (``len`` if there are none)."""
+    start = len(content)
+    while start > 0 and isinstance(content[start - 1], Text) and _is_tail_line(content[start - 1].text):
+        start -= 1
+    return start
+
+
+def _is_tail_line(text: str) -> bool:
+    """True for a line that can close an article: credit, ``Nguồn:`` or office."""
+    return (parsing.parse_credit(text) is not None or parsing.parse_source_line(text) is not None
+            or parsing.parse_office(text) is not None)
+
+
+def _take_images(content: list, reading: Reading, base_url: str, tail_start: int) -> list[Text]:
+    """Move images and their captions into ``reading.images``; return the remaining lines.
+
+    Lines from ``tail_start`` on (credits and office) are never taken as captions.
+    """
     lines: list[Text] = []
     index = 0
     while index < len(content):
@@ -91,7 +109,7 @@ def _take_images(content: list, reading: Reading, base_url: str) -> list[Text]:
         if isinstance(part, Text):
             lines.append(part)
             continue
-        caption, index = _caption_after(part, content, index)
+        caption, index = _caption_after(part, content[:tail_start], index)
         if not any(marker in part.src for marker in SKIPPED_IMAGE_MARKERS) and part.src:
             reading.images.append({
                 "src": urljoin(base_url, part.src.strip()),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -21,7 +22,7 @@ from crawler.items import Article, NotAnArticle, PageFailure
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
-from crawler.urls import article_id, normalize_url, parse_article_ref
+from crawler.urls import ArticleRef, article_id, normalize_url, parse_article_ref
 
 
 class PortalSpider(scrapy.Spider):
@@ -30,9 +31,12 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, site: str | None = None, start_url: str | None = None,
-                 sites_file: str | None = None, sites: list[SiteConfig] | None = None, **kwargs):
+                 sites_file: str | None = None, sites: list[SiteConfig] | None = None,
+                 registry: list[SiteConfig] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.sites = sites or _sites_from_arguments(site, start_url, sites_file)
+        known = registry or list(load_registry(*([sites_file] if sites_file else [])).values())
+        self.group_owner = {s.group_id: s.name for s in [*known, *self.sites] if s.group_id}
         self.seen_articles: set[str] = set()
         self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
 
@@ -48,7 +52,9 @@ class PortalSpider(scrapy.Spider):
         """Requests for every start page of every site."""
         for site in self.sites:
             for url in site.start_urls:
-                yield self._request(url, self.parse_listing, site)
+                request = self._request(url, self.parse_listing, site)
+                request.meta["home"] = urlsplit(url).path in ("", "/")
+                yield request
 
     def parse_listing(self, response, site: SiteConfig) -> Iterator:
         """Follow a listing page's article links and its further listing pages."""
@@ -57,7 +63,8 @@ class PortalSpider(scrapy.Spider):
             return
         page = ListingPage(response.selector, response.url)
         yield from self._article_requests(page.article_links(), site)
-        for url in page.page_links():
+        further = page.page_links() + (page.menu_links() if response.meta.get("home") else [])
+        for url in further:
             if site.owns(url):
                 yield self._request(url, self.parse_listing, site)
 
@@ -76,6 +83,7 @@ class PortalSpider(scrapy.Spider):
         else:
             if article.asset_entry_id is None:
                 article.asset_entry_id = self.asset_entry_ids.get(article.id)
+            article.duplicate_of = self._original_of(article)
             yield article
         yield from self._article_requests(ListingPage(response.selector, response.url).article_links(), site)
 
@@ -93,6 +101,13 @@ class PortalSpider(scrapy.Spider):
         """Log the crawl's closing summary: articles stored and pages that failed, by kind."""
         stats = self.crawler.stats.get_stats()
         self.logger.info("bantin summary: %s", format_summary(stats))
+
+    def _original_of(self, article) -> str | None:
+        """Id of the original when the article belongs to another known site's Liferay group."""
+        owner = self.group_owner.get(article.group_id) if article.group_id else None
+        if owner is None or owner == article.site:
+            return None
+        return article_id(owner, ArticleRef(url_title=article.url_title))
 
     def _article_requests(self, urls: list[str], site: SiteConfig) -> Iterator[scrapy.Request]:
         """One request per article not yet requested in this crawl, at its normalised URL.
