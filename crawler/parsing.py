@@ -164,6 +164,11 @@ def _dateparser_fallback(text: str, now: datetime | None) -> str | None:
     return parsed.astimezone(HANOI).replace(microsecond=0).isoformat()
 
 
+def is_relative_date(raw: str | None) -> bool:
+    """True for a printed date relative to the time of reading (``17 giờ trước``)."""
+    return bool(raw) and bool(DATE_LINES[2].match(clean_text(raw)))
+
+
 def local_date(published_at: str | None) -> str | None:
     """Hanoi-local calendar date ``YYYY-MM-DD`` of an ISO 8601 timestamp, or ``None``."""
     if not published_at:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawler.parsing import fold_diacritics
+from crawler.parsing import fold_diacritics, is_relative_date
 
 ARTICLE_COLUMNS = {
     "id": str, "site": str, "published_at": str, "published_date": str, "title": str,
@@ -110,8 +110,7 @@ def _save_article(db: sqlite_utils.Database, record: dict) -> str:
     if existing is not None:
         if quality(record) < quality(existing):
             return "kept"
-        row["url"] = existing["url"]
-        row["first_seen_at"] = existing["first_seen_at"]
+        _keep_archived_facts(existing, row)
     else:
         row["first_seen_at"] = record.get("fetched_at") or _now()
     children = _child_rows(record)
@@ -122,6 +121,22 @@ def _save_article(db: sqlite_utils.Database, record: dict) -> str:
         db.table(table).insert_all(rows, pk=TABLES[table]["pk"])
     _index_for_search(db, record)
     return outcome
+
+
+def _keep_archived_facts(existing: dict, row: dict) -> None:
+    """Carry over what the archive knows better than a new fetch of the same article.
+
+    The first archived URL and time stay; a copy link found earlier stays; and a publish time
+    resolved from a relative date (``17 giờ trước``) is not moved by a later fetch that still
+    prints a relative date, since each fetch resolves it against its own clock.
+    """
+    row["url"] = existing["url"]
+    row["first_seen_at"] = existing["first_seen_at"]
+    row["duplicate_of"] = row.get("duplicate_of") or existing.get("duplicate_of")
+    if is_relative_date(row.get("published_raw")) and existing.get("published_at"):
+        row["published_at"] = existing["published_at"]
+        row["published_date"] = existing["published_date"]
+        row["published_raw"] = existing["published_raw"]
 
 
 def _existing(db: sqlite_utils.Database, article_id: str) -> dict | None:

@@ -107,9 +107,11 @@ def _family_reply(site: Site, path: str, query: str) -> Reply:
 
 
 def _with_sister_links(reply: Reply, sister_origin: str) -> Reply:
-    """Point the mobile card links at the sister host, as the real mobile template does."""
+    """Point the mobile cards and the first title at the sister host, as the real pages do."""
     body = reply.body.replace(b'<div class="card"><a href="/vi/',
                               f'<div class="card"><a href="{sister_origin}/vi/'.encode())
+    body = body.replace(b'<ul class="title-list"><li><a href="/',
+                        f'<ul class="title-list"><li><a href="{sister_origin}/'.encode())
     return Reply(reply.status, reply.content_type, body)
 
 

@@ -6,19 +6,21 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import FAST, PROJECT_ROOT, run_bantin
+from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, run_bantin
 
-from crawler.urls import normalize_url, parse_article_ref
-from sampleportal.content import SITE_KEYS, expected_record, load_site
+from crawler.urls import article_id, normalize_url, parse_article_ref
+from sampleportal.content import SITE_KEYS, archive_key, expected_record, load_site
 from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap
 
 
 def expected_ids() -> set[str]:
     """Every article the sample portal publishes, plus the foreign-group copy longbien shows."""
-    ids = {f"sample-{key}:{a['url_title']}" for key in SITE_KEYS for a in load_site(key).articles}
+    ids = {f"sample-{key}:{archive_key(load_site(key), a)}"
+           for key in SITE_KEYS for a in load_site(key).articles}
     owner = load_site(FOREIGN_ENTRY[2])
     foreign = next(a for a in owner.articles if a["key"] == FOREIGN_ENTRY[3])
     ids.add(f"sample-{FOREIGN_ENTRY[0]}:{foreign['url_title']}:{owner.group_id}")
@@ -45,10 +47,53 @@ def test_every_field_matches_the_portals_content(crawled, portal):
     for key in SITE_KEYS:
         site = load_site(key)
         for article in site.articles:
-            row = archived[f"sample-{key}:{article['url_title']}"]
+            row = archived[f"sample-{key}:{archive_key(site, article)}"]
             expected = expected_record(site, article, portal.url(key))
             scalars = {k: v for k, v in expected.items() if not isinstance(v, list)}
             assert scalars == {k: row[k] for k in scalars}
+            assert f"{site.family}/1" == row["extractor"]
+
+
+def test_relative_dates_resolve_against_the_fetch_time(crawled):
+    site = load_site("duongnoi")
+    relative = [a for a in site.articles if a["published_relative_hours"] is not None]
+    archived = {row["id"]: row for row in rows(crawled["db"], "select * from articles")}
+    assert len(relative) == 2
+    for article in relative:
+        row = archived[f"sample-duongnoi:{archive_key(site, article)}"]
+        fetched = datetime.fromisoformat(row["fetched_at"])
+        published = datetime.fromisoformat(row["published_at"])
+        assert timedelta(hours=article["published_relative_hours"]) == fetched - published
+        assert f"{article['published_relative_hours']} giờ trước" == row["published_raw"]
+
+
+def test_copies_are_linked_to_their_originals_not_counted_twice(crawled):
+    linked = {row["id"]: row["duplicate_of"] for row in rows(
+        crawled["db"], "select id, duplicate_of from articles where duplicate_of is not null")}
+    expected = {}
+    for article in load_site("hanoi").articles:
+        if article["republishes"]:
+            original_site = load_site(article["republishes"]["site"])
+            original = next(a for a in original_site.articles if a["key"] == article["republishes"]["key"])
+            expected[f"sample-hanoi:{archive_key(load_site('hanoi'), article)}"] = \
+                f"sample-{original_site.key}:{archive_key(original_site, original)}"
+    seed = next(a for a in load_site("hoankiem").articles if a["key"] == "hk-seed")
+    expected[f"sample-longbien:{seed['url_title']}:20182"] = f"sample-hoankiem:{seed['url_title']}"
+    assert expected == linked
+    assert "sample-hanoi: 1 articles (+3 copies of other sites' articles)" in crawled["result"].stdout
+
+
+def test_sister_host_links_fold_into_the_same_articles(crawled):
+    hosts = {hit.host.split(":")[0] for hit in crawled["hits"] if hit.site == "longbien"}
+    assert {"127.0.0.1", "localhost"} == hosts
+    longbien = [r["id"] for r in rows(crawled["db"], "select id from articles where site = 'sample-longbien'")]
+    assert len(longbien) == len(set(longbien)) == len(load_site("longbien").articles) + 1
+
+
+def test_home_page_menus_discover_the_category_pages(crawled):
+    tayho = [hit.target for hit in crawled["hits"] if hit.site == "tayho"]
+    assert {"/robots.txt", "/"} <= set(tayho)
+    assert {f"/{c.key}" for c in load_site("tayho").categories} <= set(tayho)
 
 
 def test_images_and_authors_are_stored_with_their_article(crawled, portal):
@@ -68,7 +113,7 @@ def test_each_article_is_fetched_once_whatever_its_url_forms(crawled):
     for hit in crawled["hits"]:
         ref = parse_article_ref("http://x" + hit.target)
         if ref is not None:
-            fetched[ref.url_title, ref.group_id] += 1
+            fetched[article_id(hit.site, ref, load_site(hit.site).group_id or None)] += 1
     assert fetched and max(fetched.values()) == 1
 
 
@@ -112,8 +157,8 @@ def test_recrawl_adds_no_duplicates(crawled):
                  " (select count(*) from authors) authors, (select count(*) from attachments) attachments")
     before = rows(crawled["db"], "select id, url, first_seen_at from articles order by id")
     counts_before = rows(crawled["db"], count_sql)
-    result = run_bantin("crawl", "sample-hoankiem", "sample-longbien", "--sites",
-                        str(crawled["sites"]), "--db", str(crawled["db"]), *FAST)
+    result = run_bantin("crawl", *SAMPLE_SITES, "--sites", str(crawled["sites"]),
+                        "--db", str(crawled["db"]), *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     assert before == rows(crawled["db"], "select id, url, first_seen_at from articles order by id")
     assert counts_before == rows(crawled["db"], count_sql)

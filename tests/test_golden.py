@@ -26,7 +26,8 @@ def _load(case: Path) -> tuple[dict, dict]:
 def extracted(case: Path) -> dict:
     """Extract a saved page as in production: bytes through Scrapy's response and charset detection."""
     meta, _ = _load(case)
-    response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(),
+    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
+    response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(), headers=headers,
                             request=Request(meta["url"]))
     article = extract_article(response.selector, meta["url"], meta["site"],
                               home_group_id=meta.get("home_group_id"), fetched_at=meta.get("fetched_at"))
