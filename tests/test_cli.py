@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from conftest import FIXTURES, run_bantin
+from conftest import FAST, FIXTURES, run_bantin
 
 from sampleportal.content import SITE_KEYS, load_site
 
@@ -45,11 +45,35 @@ def test_extract_of_a_non_article_fails_with_one_line():
     assert ["Error: not an article: no publish date line (dd/mm/yyyy | HH:mm)"] == result.stderr.splitlines()
 
 
-def test_sites_lists_the_registry():
-    result = run_bantin("sites")
-    names = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert {"hoankiem", "longbien"} <= set(names)
-    assert "Quận Hoàn Kiếm" in result.stdout
+def test_sites_lists_the_registry(tmp_path):
+    result = run_bantin("sites", "--db", str(tmp_path / "none.db"))
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert ["name", "display name", "family", "status", "articles"] == lines[0]
+    assert ["hoankiem", "Quận Hoàn Kiếm", "liferay6", "legacy", "0"] in lines
+    assert len(lines) - 1 >= 30
+
+
+def test_sites_counts_the_articles_archived(crawled):
+    result = run_bantin("sites", "--sites", str(crawled["sites"]), "--db", str(crawled["db"]))
+    counts = {line.split("\t")[0]: line.split("\t")[4] for line in result.stdout.splitlines()[1:]}
+    for key in SITE_KEYS:
+        originals = [a for a in load_site(key).articles if not a["republishes"]]
+        assert str(len(originals)) == counts[f"sample-{key}"]
+
+
+def test_crawl_all_takes_every_site_not_marked_gone(crawled, tmp_path):
+    from crawler.sites import load_registry
+
+    mine = tmp_path / "mine.toml"
+    gone = [f'[{name}]\nhosts = ["{site.hosts[0]}"]\nstart_urls = ["{site.start_urls[0]}"]\n'
+            f'status = "gone"\n' for name, site in load_registry().items()]
+    active = crawled["sites"].read_text(encoding="utf-8")
+    mine.write_text("\n".join(gone) + "\n" + active.replace(
+        "[sample-tayho]", '[sample-tayho]\nstatus = "gone"'), encoding="utf-8")
+    db = tmp_path / "all.db"
+    result = run_bantin("crawl", "--all", "--sites", str(mine), "--db", str(db), *FAST)
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert "sample-hoankiem:" in result.stdout and "sample-tayho:" not in result.stdout
 
 
 def test_sites_file_of_ones_own_adds_a_portal(tmp_path):

@@ -86,7 +86,8 @@ def test_copies_are_linked_to_their_originals_not_counted_twice(crawled):
 def test_sister_host_links_fold_into_the_same_articles(crawled):
     hosts = {hit.host.split(":")[0] for hit in crawled["hits"] if hit.site == "longbien"}
     assert {"127.0.0.1", "localhost"} == hosts
-    longbien = [r["id"] for r in rows(crawled["db"], "select id from articles where site = 'sample-longbien'")]
+    sql = "select id from articles where site = 'sample-longbien'"
+    longbien = [row["id"] for row in rows(crawled["db"], sql)]
     assert len(longbien) == len(set(longbien)) == len(load_site("longbien").articles) + 1
 
 
