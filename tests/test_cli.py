@@ -147,3 +147,14 @@ def test_serve_runs_datasette_with_the_projects_metadata(crawled):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_extract_decodes_a_page_by_its_declared_charset():
+    folder = FIXTURES / "view_content" / "windows_1258_repeated_sapo"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    result = run_bantin("extract", str(folder / "page.html"), "--url", meta["url"])
+    assert 0 == result.returncode, result.stderr
+    article = json.loads(result.stdout)
+    assert (expected["title"], expected["body"]) == (article["title"], article["body"])
+    assert "view_content/1" == article["extractor"]

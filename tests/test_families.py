@@ -1,0 +1,71 @@
+"""Choosing the page family: from the URL, from the markup, fixed by the registry, or generic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from parsel import Selector
+from scrapy.http import HtmlResponse
+
+from crawler.items import NotAnArticle
+from crawler.pages import detect_family, extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def page(case: str) -> tuple[Selector, str]:
+    """A golden fixture page as a selector, with its URL."""
+    folder = FIXTURES / case
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
+    response = HtmlResponse(meta["url"], body=(folder / "page.html").read_bytes(), headers=headers)
+    return response.selector, meta["url"]
+
+
+@pytest.mark.parametrize(("case", "family"), [
+    ("liferay6/seed_article", "liferay6"),
+    ("liferay6/query_string_form", "liferay6"),
+    ("view_content/title_repeated", "view_content"),
+    ("liferay7/article", "liferay7"),
+    ("cms2025/time_first_date", "cms2025"),
+    ("generic/handmade_unknown_template", "generic"),
+])
+def test_family_is_read_from_the_url(case, family):
+    assert family == detect_family(*reversed(page(case)))
+
+
+@pytest.mark.parametrize(("case", "family"), [
+    ("liferay6/seed_article", "liferay6"),
+    ("view_content/title_repeated", "view_content"),
+    ("cms2025/time_first_date", "cms2025"),
+])
+def test_family_is_read_from_the_markup_when_the_url_says_nothing(case, family):
+    selector, _ = page(case)
+    assert family == detect_family("https://example.gov.vn/bai-viet?id=1", selector)
+
+
+def test_registry_can_fix_the_family():
+    selector, url = page("liferay6/seed_article")
+    assert "generic/1" == extract_article(selector, url, "hk", family="generic").extractor
+    assert "liferay6/1" == extract_article(selector, url, "hk", family="auto").extractor
+
+
+def test_generic_takes_over_only_when_the_template_is_not_found():
+    selector, url = page("liferay6/handmade_template_changed")
+    assert "generic/1" == extract_article(selector, url, "hk").extractor
+    selector, url = page("liferay6/error_page_200")
+    with pytest.raises(NotAnArticle) as raised:
+        extract_article(selector, url, "hk")
+    assert "error_page" == raised.value.kind
+
+
+def test_windows_1258_page_decodes_to_nfc_vietnamese():
+    folder = FIXTURES / "view_content" / "windows_1258_repeated_sapo"
+    raw = (folder / "page.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    selector, url = page("view_content/windows_1258_repeated_sapo")
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    assert expected["title"] == extract_article(selector, url, "caugiay").title
