@@ -19,9 +19,10 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Legacy portals are slow and flaky: wait longer, retry server errors a few times.
+# Legacy portals are slow and flaky: wait longer, retry server errors and timeouts a few times.
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # Error pages (404/410/5xx) reach the spider so they are counted and reported, not dropped silently.
 HTTPERROR_ALLOW_ALL = True
@@ -30,6 +31,31 @@ HTTPERROR_ALLOW_ALL = True
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 300}
+
+# Every response is kept as WARC records beside the archive. The capture middleware sits above
+# RedirectMiddleware (600) so redirects and error pages are captured as received.
+DOWNLOADER_MIDDLEWARES = {
+    "pipelines.capture.CaptureMiddleware": 610,
+    "crawler.politeness.CrawlDelayMiddleware": 620,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.politeness.BackoffRetryMiddleware": 550,
+}
+BANTIN_CAPTURES = True
+BANTIN_WARC_MAX_BYTES = 100 * 1024 * 1024
+
+# Incremental crawls (the default): paging a category stops after this many consecutive articles
+# already archived; articles published in the last N days are fetched again for their view counts
+# and edits, unless fetched in the last few hours (so a resumed run does not fetch them twice).
+BANTIN_STOP_AFTER_KNOWN = 10
+BANTIN_REFRESH_DAYS = 7
+BANTIN_REFRESH_MIN_HOURS = 12
+
+# A hard cap of pages per run, for weeks of unattended runs.
+CLOSESPIDER_PAGECOUNT = 20000
+
+# Retries wait longer each time: 5 s, 10 s, 20 s ... at most 5 minutes.
+RETRY_BACKOFF_BASE = 5.0
+RETRY_BACKOFF_MAX = 300.0
 ARCHIVE_DB = "archive.db"
 ARCHIVE_BATCH_SIZE = 25
 

@@ -34,11 +34,13 @@ def cli() -> None:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every registered site not marked gone.")
 @click.option("--start-url", "start_urls", multiple=True, help="Crawl from this page (any portal).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive to write.")
+@click.option("--full", is_flag=True,
+              help="Visit every listing page and article, not only what is new or recent.")
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
               help="Extra registry file (TOML) with sites of your own.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting, as in `scrapy crawl -s`.")
-def crawl(site_names, all_sites, start_urls, db, sites_file, overrides) -> None:
+def crawl(site_names, all_sites, start_urls, db, full, sites_file, overrides) -> None:
     """Crawl registered sites, or any portal from its start pages, into the archive.
 
     Example: bantin crawl --start-url https://hoankiem.hanoi.gov.vn/thong-tin-hoi-dong-nhan-dan --db hk.db
@@ -51,7 +53,8 @@ def crawl(site_names, all_sites, start_urls, db, sites_file, overrides) -> None:
             registry, site_names, start_urls)
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
-    stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()))
+    stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()),
+                      mode="full" if full else "incremental")
     _print_crawl_report(db, stats)
     if not stats.get("response_received_count"):
         raise click.ClickException("no page could be fetched: check the start URLs and the network")
@@ -80,10 +83,11 @@ def _parse_settings(pairs) -> dict[str, str]:
 
 
 def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str],
-              registry: list[SiteConfig] | None = None) -> dict:
+              registry: list[SiteConfig] | None = None, mode: str = "incremental") -> dict:
     """Run the portal spider over ``sites`` into ``db`` (blocks); return the crawl stats.
 
-    ``registry`` lists every known site, so copies of their articles can be linked.
+    ``registry`` lists every known site, so copies of their articles can be linked; ``mode`` is
+    ``incremental`` (new and recent articles) or ``full``.
     """
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -96,7 +100,7 @@ def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str],
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, sites=sites, registry=registry)
+    process.crawl(crawler, sites=sites, registry=registry, mode=mode)
     process.start()
     return crawler.stats.get_stats()
 

@@ -27,7 +27,8 @@ class Article:
     - ``images``: ``[{"src": absolute URL, "caption": str | None, "alt": str | None}]``.
     - ``authors``: ``[{"name": str, "roles": ["text" | "photo", …]}]``.
     - ``attachments``: ``[{"url": absolute URL, "label": str}]``.
-    - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``.
+    - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``;
+      ``capture_id``: the capture (WARC record) the article was read from.
     - ``duplicate_of``: id of the original when this is another site's copy of an article.
     - ``legacy_encoding``: ``"tcvn3"`` or ``"vni"`` when text was typed in a legacy font and
       converted; ``original_text``: the converted blocks as they were printed.
@@ -56,6 +57,7 @@ class Article:
     fetched_at: str | None = None
     extractor: str | None = None
     duplicate_of: str | None = None
+    capture_id: int | None = None
     legacy_encoding: str | None = None
     original_text: str | None = None
 
@@ -74,10 +76,24 @@ class PageFailure:
     reason: str
     status: int | None = None
     fetched_at: str | None = None
+    article_id: str | None = None
 
     def to_dict(self) -> dict:
-        """The failure as a plain JSON-ready dict."""
-        return asdict(self)
+        """The failure as a plain JSON-ready dict (without the article id, kept for gone marks)."""
+        record = asdict(self)
+        del record["article_id"]
+        return record
+
+
+@dataclass
+class SiteCheck:
+    """How a site's start page answered: ``state`` is alive, dead or redirected."""
+
+    site: str
+    host: str
+    state: str
+    detail: str
+    checked_at: str
 
 
 class NotAnArticle(ValueError):

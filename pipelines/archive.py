@@ -1,14 +1,24 @@
-"""The item pipeline: batches Article and PageFailure records into the archive.
+"""The item pipeline: batches records into storage and keeps the run's own record.
 
 Settings: ``ARCHIVE_DB`` (path of the SQLite archive) and ``ARCHIVE_BATCH_SIZE`` (records per
-transaction). Outcomes are counted in the crawl stats under ``bantin/articles_<outcome>`` and
-``bantin/failed/<kind>``.
+transaction). Outcomes are counted in the crawl stats under ``bantin/articles_<outcome>``,
+``bantin/articles_gone`` and ``bantin/failed/<kind>``; each run writes one ``crawl_runs`` row.
+The archive's state (which articles are archived, when fetched) is offered to the spider as
+``crawler.archive_state`` so incremental crawls can skip what is already kept.
 """
 
 from __future__ import annotations
 
-from crawler.items import Article, PageFailure
+import os
+from datetime import UTC, datetime
+
+from scrapy import signals
+
+from crawler.items import Article, PageFailure, SiteCheck
 from pipelines import storage
+
+GONE_KINDS = ("http_404", "http_410", "redirected_away")
+RUN_COUNTS = ("new", "changed", "unchanged", "gone")
 
 
 class ArchivePipeline:
@@ -16,35 +26,55 @@ class ArchivePipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.db_path = crawler.settings.get("ARCHIVE_DB", "archive.db")
         self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 25)
+        self.db = storage.open_archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
+        crawler.archive_state = storage.archive_state(self.db)
         self.articles: list[dict] = []
-        self.failures: list[dict] = []
-        self.db = None
+        self.failures: list[PageFailure] = []
+        self.run_id = None
 
     @classmethod
     def from_crawler(cls, crawler):
         """Build the pipeline from a crawler (Scrapy's entry point)."""
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
-        """Open the archive, creating its schema if needed."""
-        self.db = storage.open_archive(self.db_path)
+        """Record the run as started."""
+        spider = self.crawler.spider
+        sites = [site.name for site in getattr(spider, "sites", [])]
+        self.run_id = storage.start_run(self.db, sites, getattr(spider, "mode", "incremental"),
+                                        _now(), os.getpid())
+        self.crawler.bantin_run_id = self.run_id
 
     def process_item(self, item):
-        """Queue a record; flush a batch once it is full. Returns the item unchanged."""
+        """Queue a record (site checks are written at once); flush a full batch."""
         if isinstance(item, Article):
             self.articles.append(item.to_dict())
         elif isinstance(item, PageFailure):
-            self.failures.append(item.to_dict())
+            self.failures.append(item)
+        elif isinstance(item, SiteCheck):
+            storage.record_site_state(self.db, item.site, item.host, item.state, item.detail,
+                                      item.checked_at)
         if len(self.articles) + len(self.failures) >= self.batch_size:
             self.flush()
         return item
 
     def close_spider(self) -> None:
-        """Flush what is queued, link republished copies to their originals, close the archive."""
+        """Flush what is queued and link republished copies to their originals."""
         self.flush()
         self.crawler.stats.set_value("bantin/copies_linked", storage.link_copies(self.db))
+
+    def spider_closed(self, reason: str) -> None:
+        """Write how the run ended, then close the archive."""
+        stats = self.crawler.stats.get_stats()
+        counts = {f"articles_{name}": stats.get(f"bantin/articles_{name}", 0) for name in RUN_COUNTS}
+        counts["pages_fetched"] = stats.get("response_received_count", 0)
+        errors = {k.removeprefix("bantin/failed/"): v for k, v in stats.items()
+                  if k.startswith("bantin/failed/")}
+        outcome = reason if counts["pages_fetched"] else "failed"
+        storage.finish_run(self.db, self.run_id, _now(), outcome, counts, errors)
         self.db.close()
 
     def flush(self) -> None:
@@ -55,5 +85,14 @@ class ArchivePipeline:
                 stats.inc_value(f"bantin/articles_{outcome}", count)
             self.articles = []
         if self.failures:
-            storage.save_failures(self.db, self.failures)
+            storage.save_failures(self.db, [failure.to_dict() for failure in self.failures])
+            for failure in self.failures:
+                if failure.article_id and failure.kind in GONE_KINDS and storage.mark_gone(
+                        self.db, failure.article_id, failure.reason, failure.fetched_at):
+                    stats.inc_value("bantin/articles_gone")
             self.failures = []
+
+
+def _now() -> str:
+    """Current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

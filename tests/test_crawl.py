@@ -158,7 +158,7 @@ def test_recrawl_adds_no_duplicates(crawled):
                  " (select count(*) from authors) authors, (select count(*) from attachments) attachments")
     before = rows(crawled["db"], "select id, url, first_seen_at from articles order by id")
     counts_before = rows(crawled["db"], count_sql)
-    result = run_bantin("crawl", *SAMPLE_SITES, "--sites", str(crawled["sites"]),
+    result = run_bantin("crawl", *SAMPLE_SITES, "--full", "--sites", str(crawled["sites"]),
                         "--db", str(crawled["db"]), *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     assert before == rows(crawled["db"], "select id, url, first_seen_at from articles order by id")

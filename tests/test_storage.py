@@ -45,7 +45,7 @@ def test_new_then_unchanged_then_updated(db):
     later = {**RECORD, "fetched_at": "2026-02-01T00:00:00+00:00"}
     assert {"unchanged": 1} == dict(storage.save_articles(db, [later]))
     edited = {**RECORD, "title": RECORD["title"] + " năm 2022"}
-    assert {"updated": 1} == dict(storage.save_articles(db, [edited]))
+    assert {"changed": 1} == dict(storage.save_articles(db, [edited]))
     assert 1 == db.table("articles").count
 
 

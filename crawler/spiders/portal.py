@@ -5,6 +5,7 @@ form, fetches each article once per crawl under its normalised URL, and turns pa
 articles into PageFailure records with a one-line reason.
 
     scrapy crawl portal -a site=hoankiem
+    scrapy crawl portal -a site=hoankiem -a mode=full
     scrapy crawl portal -a start_url=https://example.gov.vn/tin-tuc -s ARCHIVE_DB=x.db
 """
 
@@ -18,10 +19,11 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
-from crawler.items import Article, NotAnArticle, PageFailure
+from crawler.items import Article, NotAnArticle, PageFailure, SiteCheck
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
+from crawler.spiders.plan import FetchPlan
 from crawler.urls import ArticleRef, article_id, normalize_url, parse_article_ref
 
 
@@ -32,11 +34,13 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, site: str | None = None, start_url: str | None = None,
                  sites_file: str | None = None, sites: list[SiteConfig] | None = None,
-                 registry: list[SiteConfig] | None = None, **kwargs):
+                 registry: list[SiteConfig] | None = None, mode: str = "incremental", **kwargs):
         super().__init__(**kwargs)
         self.sites = sites or _sites_from_arguments(site, start_url, sites_file)
         known = registry or list(load_registry(*([sites_file] if sites_file else [])).values())
         self.group_owner = {s.group_id: s.name for s in [*known, *self.sites] if s.group_id}
+        self.mode = mode
+        self.plan = FetchPlan(mode=mode)
         self.seen_articles: set[str] = set()
         self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
 
@@ -50,29 +54,50 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Requests for every start page of every site."""
+        settings = self.crawler.settings
+        self.plan = FetchPlan(
+            mode=self.mode, state=getattr(self.crawler, "archive_state", {}),
+            stop_after_known=settings.getint("BANTIN_STOP_AFTER_KNOWN", 10),
+            refresh_days=settings.getfloat("BANTIN_REFRESH_DAYS", 7),
+            refresh_min_hours=settings.getfloat("BANTIN_REFRESH_MIN_HOURS", 12),
+        )
         for site in self.sites:
             for url in site.start_urls:
                 request = self._request(url, self.parse_listing, site)
-                request.meta["home"] = urlsplit(url).path in ("", "/")
+                request.meta.update(home=urlsplit(url).path in ("", "/"), start=True)
                 yield request
 
     def parse_listing(self, response, site: SiteConfig) -> Iterator:
-        """Follow a listing page's article links and its further listing pages."""
+        """Follow a listing page's article links and, unless paging may stop, its further pages."""
+        if response.meta.get("start"):
+            yield _site_check(site, response)
         if response.status >= 400 or not isinstance(response, TextResponse):
             yield self._failure(response, site, f"http_{response.status}", "listing page unavailable")
             return
         page = ListingPage(response.selector, response.url)
-        yield from self._article_requests(page.article_links(), site)
-        further = page.page_links() + (page.menu_links() if response.meta.get("home") else [])
+        known_in_a_row = response.meta.get("known_in_a_row", 0)
+        for request, known in self._article_requests(page.article_links(), site):
+            known_in_a_row = known_in_a_row + 1 if known else 0
+            if request is not None:
+                yield request
+        further = page.menu_links() if response.meta.get("home") else []
+        if self.plan.keep_paging(known_in_a_row):
+            further = page.page_links() + further
         for url in further:
             if site.owns(url):
-                yield self._request(url, self.parse_listing, site)
+                request = self._request(url, self.parse_listing, site)
+                request.meta["known_in_a_row"] = known_in_a_row
+                yield request
 
     def parse_article(self, response, site: SiteConfig) -> Iterator:
         """Extract the article (or record why the page is not one) and follow related articles."""
         if response.status >= 400 or not isinstance(response, TextResponse):
             kind = f"http_{response.status}" if response.status >= 400 else "not_html"
             yield self._failure(response, site, kind, f"HTTP {response.status} for article page")
+            return
+        if _redirected_away(response):
+            reason = f"redirected to {response.url}, not an article"
+            yield self._failure(response, site, "redirected_away", reason)
             return
         try:
             article = extract_article(response.selector, response.url, site.name,
@@ -84,18 +109,23 @@ class PortalSpider(scrapy.Spider):
             if article.asset_entry_id is None:
                 article.asset_entry_id = self.asset_entry_ids.get(article.id)
             article.duplicate_of = self._original_of(article)
+            article.capture_id = response.meta.get("bantin_capture_id")
             yield article
-        yield from self._article_requests(ListingPage(response.selector, response.url).article_links(), site)
+        related = ListingPage(response.selector, response.url).article_links()
+        yield from (request for request, _ in self._article_requests(related, site) if request)
 
     def on_error(self, failure) -> Iterator[PageFailure]:
         """Record a request that got no response (robots.txt, DNS, refused, timeout)."""
         request = failure.request
+        site = request.cb_kwargs["site"]
         kind = "disallowed" if failure.check(IgnoreRequest) else "fetch_error"
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
         self.logger.warning("not fetched: %s (%s)", request.url, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
-        yield PageFailure(site=request.cb_kwargs["site"].name, url=request.url, kind=kind,
-                          reason=reason, fetched_at=_now())
+        if request.meta.get("start") and kind == "fetch_error":
+            yield SiteCheck(site.name, urlsplit(request.url).netloc, "dead", reason, _now())
+        yield PageFailure(site=site.name, url=request.url, kind=kind, reason=reason,
+                          fetched_at=_now())
 
     def closed(self, reason: str) -> None:
         """Log the crawl's closing summary: articles stored and pages that failed, by kind."""
@@ -109,10 +139,11 @@ class PortalSpider(scrapy.Spider):
             return None
         return article_id(owner, ArticleRef(url_title=article.url_title))
 
-    def _article_requests(self, urls: list[str], site: SiteConfig) -> Iterator[scrapy.Request]:
-        """One request per article not yet requested in this crawl, at its normalised URL.
+    def _article_requests(self, urls: list[str], site: SiteConfig):
+        """``(request or None, already archived)`` for each article link, in order.
 
-        An assetEntryId shown by any of an article's links is remembered for its record.
+        An article is requested at its normalised URL, once per crawl, when the fetch plan wants
+        it. An assetEntryId shown by any of its links is remembered for its record.
         """
         for url in urls:
             if not site.owns(url):
@@ -122,20 +153,38 @@ class PortalSpider(scrapy.Spider):
             key = article_id(site.name, ref, site.group_id)
             if ref.asset_entry_id is not None:
                 self.asset_entry_ids.setdefault(key, ref.asset_entry_id)
-            if key not in self.seen_articles:
-                self.seen_articles.add(key)
-                yield self._request(url, self.parse_article, site)
+            if key in self.seen_articles:
+                continue
+            self.seen_articles.add(key)
+            wanted = self.plan.wanted(key)
+            yield (self._request(url, self.parse_article, site) if wanted else None), self.plan.known(key)
 
     def _request(self, url: str, callback, site: SiteConfig) -> scrapy.Request:
         """A request carrying its site, with failures routed to :meth:`on_error`."""
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs={"site": site})
 
     def _failure(self, response, site: SiteConfig, kind: str, reason: str) -> PageFailure:
-        """Log, count and return a PageFailure for ``response``."""
+        """Log, count and return a PageFailure for ``response`` (naming the article it was)."""
         self.logger.warning("not archived: %s (%s)", response.url, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
-        return PageFailure(site=site.name, url=response.url, kind=kind, reason=reason,
-                           status=response.status, fetched_at=_now())
+        requested = (response.meta.get("redirect_urls") or [response.url])[0]
+        ref = parse_article_ref(requested)
+        return PageFailure(site=site.name, url=requested, kind=kind, reason=reason,
+                           status=response.status, fetched_at=_now(),
+                           article_id=article_id(site.name, ref, site.group_id) if ref else None)
+
+
+def _site_check(site: SiteConfig, response) -> SiteCheck:
+    """How a start page answered: alive, or redirected to another host."""
+    host = urlsplit((response.meta.get("redirect_urls") or [response.url])[0]).netloc
+    if not site.owns(response.url):
+        return SiteCheck(site.name, host, "redirected", f"redirects to {response.url}", _now())
+    return SiteCheck(site.name, host, "alive", f"HTTP {response.status}", _now())
+
+
+def _redirected_away(response) -> bool:
+    """True when an article URL was redirected to a page that is not an article."""
+    return bool(response.meta.get("redirect_urls")) and parse_article_ref(response.url) is None
 
 
 def _sites_from_arguments(site: str | None, start_url: str | None,

@@ -1,124 +1,66 @@
-"""The one module that talks to SQLite: schema as data, idempotent set-up, upserts, search index.
+"""Articles in the archive: upserts with their children, history, search index and copies.
 
-Articles are keyed by ``id`` (``site:urlTitle[:groupId]``); images, authors and attachments hang off
-them by foreign key and are replaced together with their article in one transaction. A re-crawl
-never adds a duplicate, and a worse extraction never overwrites a better archived one.
+Articles are keyed by ``id``; images, authors and attachments hang off them by foreign key and
+are replaced together with their article in one transaction. A re-crawl never adds a duplicate;
+a worse extraction never overwrites a better archived one; an edit keeps the previous version in
+``article_versions``; every observed view count goes to ``view_counts``.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime
-from pathlib import Path
 
 import sqlite_utils
 
 from crawler.parsing import fold_diacritics, is_relative_date
+from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE, TABLES
 
-ARTICLE_COLUMNS = {
-    "id": str, "site": str, "published_at": str, "published_date": str, "title": str,
-    "category": str, "views": int, "source": str, "url": str, "lead": str, "body": str,
-    "published_raw": str, "views_raw": str, "url_title": str, "group_id": int,
-    "asset_entry_id": int, "duplicate_of": str, "legacy_encoding": str, "original_text": str,
-    "extractor": str, "fetched_at": str, "first_seen_at": str,
-}
-TABLES = {
-    "articles": {"columns": ARTICLE_COLUMNS, "pk": "id", "not_null": ["site", "url", "title"]},
-    "images": {
-        "columns": {"article_id": str, "position": int, "src": str, "caption": str, "alt": str},
-        "pk": ("article_id", "position"),
-        "foreign_keys": [("article_id", "articles", "id")],
-    },
-    "authors": {
-        "columns": {"article_id": str, "name": str, "role": str},
-        "pk": ("article_id", "name", "role"),
-        "foreign_keys": [("article_id", "articles", "id")],
-    },
-    "attachments": {
-        "columns": {"article_id": str, "position": int, "url": str, "label": str},
-        "pk": ("article_id", "position"),
-        "foreign_keys": [("article_id", "articles", "id")],
-    },
-    "page_failures": {
-        "columns": {"url": str, "site": str, "kind": str, "reason": str, "status": int,
-                    "fetched_at": str},
-        "pk": "url",
-    },
-}
-INDEXES = {
-    "articles": [["site"], ["published_date"], ["category"], ["source"], ["title"],
-                 ["duplicate_of"]],
-    "authors": [["name"]],
-}
 CHILD_TABLES = ("images", "authors", "attachments")
-FTS_TABLE = "articles_fts"
-FTS_COLUMNS = ("title", "lead", "body", "captions", "authors", "source", "folded")
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
 QUALITY_FIELDS = ("title", "published_at", "category", "lead", "body", "source", "views")
-COMPARED_FIELDS = tuple(c for c in ARTICLE_COLUMNS if c not in ("fetched_at", "first_seen_at", "url"))
+# What counts as an edit of the article (view counts never do).
+VERSIONED_FIELDS = ("title", "lead", "body", "source", "captions", "credits")
+UNCOMPARED = ("fetched_at", "first_seen_at", "url", "views", "views_raw", "capture_id", "gone_at",
+              "gone_reason", "extractor")
+COMPARED_FIELDS = tuple(c for c in ARTICLE_COLUMNS if c not in UNCOMPARED)
 
 
-def open_archive(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the archive at ``path`` in WAL mode with the schema in place."""
-    db = sqlite_utils.Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    ensure_schema(db)
-    return db
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, indexes and the full-text index; safe to run on every open."""
-    for name, spec in TABLES.items():
-        table = db.table(name)
-        table.create(
-            spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
-            not_null=spec.get("not_null"), if_not_exists=True,
-        )
-        for column, kind in spec["columns"].items():
-            if column not in table.columns_dict:  # an archive made by an earlier version
-                table.add_column(column, kind)
-    for name, indexes in INDEXES.items():
-        for columns in indexes:
-            db.table(name).create_index(columns, if_not_exists=True)
-    columns = ", ".join(FTS_COLUMNS)
-    db.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
-        f"tokenize = '{FTS_TOKENIZER}')"
-    )
-
-
-def save_articles(db: sqlite_utils.Database, records: list[dict]) -> Counter:
+def save_articles(db: sqlite_utils.Database, records: list[dict], change: str = "edited") -> Counter:
     """Store article records (``Article.to_dict()`` shape) in one transaction.
 
-    Returns counts of outcomes: ``new``, ``updated``, ``unchanged`` and ``kept`` (an archived
-    version with more fields was kept instead of a worse extraction).
+    Returns counts of outcomes: ``new``, ``changed``, ``unchanged`` and ``kept`` (an archived
+    version with more fields was kept instead of a worse extraction). ``change`` labels the
+    versions a change leaves behind: ``edited`` by the portal, or ``reextracted`` by us.
     """
     outcomes: Counter = Counter()
     with db.atomic():
         for record in records:
-            outcomes[_save_article(db, record)] += 1
+            outcomes[_save_article(db, record, change)] += 1
     return outcomes
 
 
-def _save_article(db: sqlite_utils.Database, record: dict) -> str:
-    """Upsert one article with its children and search row; return the outcome name."""
+def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
+    """Upsert one article with its children, history and search row; return the outcome."""
     existing = _existing(db, record["id"])
     row = {column: record.get(column) for column in ARTICLE_COLUMNS}
+    row["gone_at"] = row["gone_reason"] = None
     if existing is not None:
         if quality(record) < quality(existing):
             return "kept"
         _keep_archived_facts(existing, row)
     else:
-        row["first_seen_at"] = record.get("fetched_at") or _now()
+        row["first_seen_at"] = record.get("fetched_at")
     children = _child_rows(record)
     outcome = _outcome(db, existing, row, children)
+    if outcome == "changed" and _versioned(existing, _archived_children(db, record["id"])) != \
+            _versioned(row, children):
+        _keep_version(db, existing, row, change)
     db.table("articles").upsert(row, pk="id")
     for table, rows in children.items():
         db.table(table).delete_where("article_id = ?", [record["id"]])
         db.table(table).insert_all(rows, pk=TABLES[table]["pk"])
+    _observe_views(db, row)
     _index_for_search(db, record)
     return outcome
 
@@ -134,9 +76,8 @@ def _keep_archived_facts(existing: dict, row: dict) -> None:
     row["first_seen_at"] = existing["first_seen_at"]
     row["duplicate_of"] = row.get("duplicate_of") or existing.get("duplicate_of")
     if is_relative_date(row.get("published_raw")) and existing.get("published_at"):
-        row["published_at"] = existing["published_at"]
-        row["published_date"] = existing["published_date"]
-        row["published_raw"] = existing["published_raw"]
+        for field in ("published_at", "published_date", "published_raw"):
+            row[field] = existing[field]
 
 
 def _existing(db: sqlite_utils.Database, article_id: str) -> dict | None:
@@ -165,22 +106,57 @@ def _child_rows(record: dict) -> dict[str, list[dict]]:
     }
 
 
+def _archived_children(db: sqlite_utils.Database, article_id: str) -> dict[str, list[dict]]:
+    """The child rows archived for an article."""
+    return {table: list(db.query(f"select * from {table} where article_id = ?", [article_id]))
+            for table in CHILD_TABLES}
+
+
 def _outcome(db, existing: dict | None, row: dict, children: dict) -> str:
-    """``new``, ``updated`` or ``unchanged`` for a row about to be written."""
+    """``new``, ``changed`` or ``unchanged`` for a row about to be written."""
     if existing is None:
         return "new"
     if any(existing.get(field) != row.get(field) for field in COMPARED_FIELDS):
-        return "updated"
-    for table, rows in children.items():
-        archived = list(db.query(f"select * from {table} where article_id = ?", [row["id"]]))
-        if _canonical(archived) != _canonical(rows):
-            return "updated"
+        return "changed"
+    archived = _archived_children(db, row["id"])
+    if any(_canonical(archived[t]) != _canonical(children[t]) for t in CHILD_TABLES):
+        return "changed"
     return "unchanged"
 
 
 def _canonical(rows: list[dict]) -> list[str]:
     """Order-free comparable form of child rows."""
     return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows)
+
+
+def _versioned(row: dict, children: dict) -> dict:
+    """The fields whose change makes a new version: text, captions and credits."""
+    captions = [image["caption"] for image in children["images"]]
+    credits = sorted((author["name"], author["role"]) for author in children["authors"])
+    return {"title": row.get("title"), "lead": row.get("lead"), "body": row.get("body"),
+            "source": row.get("source"), "captions": json.dumps(captions, ensure_ascii=False),
+            "credits": json.dumps(credits, ensure_ascii=False)}
+
+
+def _keep_version(db: sqlite_utils.Database, existing: dict, row: dict, change: str) -> None:
+    """Store the archived text of an article as a version, before it is replaced."""
+    number = db.execute("select count(*) from article_versions where article_id = ?",
+                        [existing["id"]]).fetchone()[0] + 1
+    version = _versioned(existing, _archived_children(db, existing["id"]))
+    db.table("article_versions").insert({
+        "article_id": existing["id"], "version": number, **version,
+        "extractor": existing.get("extractor"), "first_seen_at": existing.get("first_seen_at"),
+        "last_seen_at": existing.get("fetched_at"), "replaced_at": row.get("fetched_at"),
+        "change": change, "capture_id": existing.get("capture_id"),
+    }, pk=("article_id", "version"))
+
+
+def _observe_views(db: sqlite_utils.Database, row: dict) -> None:
+    """Record the view count seen at this fetch (one row per observation)."""
+    if row.get("views") is not None and row.get("fetched_at"):
+        db.table("view_counts").upsert(
+            {"article_id": row["id"], "observed_at": row["fetched_at"], "views": row["views"]},
+            pk=("article_id", "observed_at"))
 
 
 def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:
@@ -206,6 +182,21 @@ def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:
     )
 
 
+def archive_state(db: sqlite_utils.Database) -> dict[str, dict]:
+    """What a crawl needs to know of archived articles: ``{id: {"published_at", "fetched_at"}}``."""
+    return {row["id"]: {"published_at": row["published_at"], "fetched_at": row["fetched_at"]}
+            for row in db.query("select id, published_at, fetched_at from articles")}
+
+
+def mark_gone(db: sqlite_utils.Database, article_id: str, reason: str, at: str) -> bool:
+    """Mark an archived article as gone from its portal (never deleted); True if newly marked."""
+    with db.atomic():
+        cursor = db.execute(
+            "update articles set gone_at = ?, gone_reason = ? where id = ? and gone_at is null",
+            [at, reason, article_id])
+    return cursor.rowcount > 0
+
+
 def link_copies(db: sqlite_utils.Database) -> int:
     """Mark republished copies: an article with the same title as an earlier article of another
     site gets ``duplicate_of`` = that original's id. Returns how many rows were linked.
@@ -213,16 +204,14 @@ def link_copies(db: sqlite_utils.Database) -> int:
     Copies linked by Liferay group (a ward site showing a district's article) arrive already
     marked by the crawler; this catches a city portal republishing a district story.
     """
-    sql = """
-        update articles set duplicate_of = (
-          select original.id from articles original
-          where original.title = articles.title and original.site != articles.site
-            and original.published_at < articles.published_at and original.duplicate_of is null
-          order by original.published_at limit 1)
-        where duplicate_of is null and exists (
-          select 1 from articles original
-          where original.title = articles.title and original.site != articles.site
-            and original.published_at < articles.published_at and original.duplicate_of is null)
+    match = """
+        from articles original
+        where original.title = articles.title and original.site != articles.site
+          and original.published_at < articles.published_at and original.duplicate_of is null"""
+    sql = f"""
+        update articles set duplicate_of = (select original.id {match}
+                                            order by original.published_at limit 1)
+        where duplicate_of is null and exists (select 1 {match})
     """
     with db.atomic():
         return db.execute(sql).rowcount
@@ -263,8 +252,3 @@ def summary(db: sqlite_utils.Database) -> list[dict]:
         from articles a group by a.site order by a.site
     """
     return list(db.query(sql))
-
-
-def _now() -> str:
-    """Current UTC time, ISO 8601."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()

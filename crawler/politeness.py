@@ -1,0 +1,84 @@
+"""Politeness fit for weeks of unattended runs: robots.txt ``Crawl-delay`` and retries with backoff.
+
+Scrapy obeys robots.txt rules but ignores ``Crawl-delay``; :class:`CrawlDelayMiddleware` reads it
+from each host's robots.txt and holds that host's download slot to it (AutoThrottle may slow the
+slot further, never speed it up). :class:`BackoffRetryMiddleware` retries 5xx answers and timeouts
+like Scrapy's RetryMiddleware, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds (at most
+``RETRY_BACKOFF_MAX``) before the n-th retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from protego import Protego
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+
+class CrawlDelayMiddleware:
+    """Honour ``Crawl-delay`` from robots.txt for the bantin User-Agent, per host."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.delays: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Build the middleware (Scrapy's entry point)."""
+        return cls(crawler)
+
+    def process_request(self, request):
+        """Keep the host's slot at least as slow as its Crawl-delay."""
+        delay = self.delays.get(urlsplit(request.url).hostname or "")
+        if delay:
+            request.meta["autothrottle_dont_adjust_delay"] = True
+            self._hold_slot(request, delay)
+
+    def process_response(self, request, response):
+        """Read ``Crawl-delay`` from a robots.txt answer."""
+        if urlsplit(response.url).path == "/robots.txt" and response.status == 200:
+            agent = self.crawler.settings.get("USER_AGENT") or "bantin"
+            text = response.text if hasattr(response, "text") else ""
+            delay = Protego.parse(text).crawl_delay(agent)
+            if delay:
+                host = urlsplit(response.url).hostname or ""
+                self.delays[host] = float(delay)
+                self._hold_slot(request, float(delay))
+        return response
+
+    def _hold_slot(self, request, delay: float) -> None:
+        """Raise the delay of the request's download slot (now and for a re-created slot)."""
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+        slot = downloader.slots.get(key)
+        if slot is not None and slot.delay < delay:
+            slot.delay = delay
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, with an exponentially growing wait before each retry."""
+
+    async def process_response(self, request, response):
+        """Retry a retryable status after the backoff wait."""
+        result = super().process_response(request, response)
+        await self._wait(result)
+        return result
+
+    async def process_exception(self, request, exception):
+        """Retry a timeout or connection failure after the backoff wait."""
+        result = super().process_exception(request, exception)
+        await self._wait(result)
+        return result
+
+    async def _wait(self, result) -> None:
+        """Sleep before a retry request is handed back (no wait for anything else)."""
+        if not isinstance(result, Request):
+            return
+        retry_times = result.meta.get("retry_times", 1)
+        settings = self.crawler.settings
+        delay = min(settings.getfloat("RETRY_BACKOFF_BASE", 5.0) * 2 ** (retry_times - 1),
+                    settings.getfloat("RETRY_BACKOFF_MAX", 300.0))
+        await asyncio.sleep(delay)

@@ -1,0 +1,58 @@
+"""What an incremental crawl fetches: new articles, recent ones again, and nothing else.
+
+A plain class over the archive's state (``{id: {"published_at", "fetched_at"}}``, ISO 8601
+strings) so the decisions can be tested without a crawler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+MODES = ("incremental", "full")
+
+
+@dataclass
+class FetchPlan:
+    """Decides which articles to fetch and when a category's paging can stop.
+
+    - ``full`` mode fetches every article;
+    - ``incremental`` mode fetches articles not archived, and archived ones published in the last
+      ``refresh_days`` days unless fetched in the last ``refresh_min_hours`` hours; paging stops
+      after ``stop_after_known`` consecutive archived articles.
+    """
+
+    mode: str = "incremental"
+    state: dict[str, dict] = field(default_factory=dict)
+    stop_after_known: int = 10
+    refresh_days: float = 7
+    refresh_min_hours: float = 12
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+
+    def known(self, article_id: str) -> bool:
+        """True when the article is already archived."""
+        return article_id in self.state
+
+    def wanted(self, article_id: str) -> bool:
+        """True when the article should be fetched in this run."""
+        if self.mode == "full" or not self.known(article_id):
+            return True
+        archived = self.state[article_id]
+        recent = _age(archived.get("published_at"), self.now) < timedelta(days=self.refresh_days)
+        stale = _age(archived.get("fetched_at"), self.now) >= timedelta(hours=self.refresh_min_hours)
+        return recent and stale
+
+    def keep_paging(self, known_in_a_row: int) -> bool:
+        """False once ``stop_after_known`` archived articles came in a row (incremental only)."""
+        return self.mode == "full" or known_in_a_row < self.stop_after_known
+
+
+def _age(iso: str | None, now: datetime) -> timedelta:
+    """How long ago an ISO 8601 time was (very long ago when unknown)."""
+    if not iso:
+        return timedelta.max
+    return now - datetime.fromisoformat(iso)

@@ -1,0 +1,135 @@
+"""Downloader middleware that keeps every response the crawler receives as WARC records.
+
+Articles, listings, robots.txt, redirects and error pages alike are written, with their request,
+headers, fetch time and payload digest, into rotating gzip WARC files in a ``captures`` folder
+beside the archive, and indexed in the ``captures`` table. A page whose content digest (counters
+masked) equals its last capture is written as a ``revisit`` record instead of a second copy.
+
+Settings: ``BANTIN_CAPTURES`` (on by default), ``BANTIN_CAPTURES_DIR`` (default: ``captures``
+beside ``ARCHIVE_DB``), ``BANTIN_WARC_MAX_BYTES`` (rotation size).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import TextResponse
+
+from pipelines import storage, warc
+
+
+def captures_folder(settings) -> Path:
+    """Where the WARC files of an archive go."""
+    folder = settings.get("BANTIN_CAPTURES_DIR")
+    if folder:
+        return Path(folder)
+    return Path(settings.get("ARCHIVE_DB", "archive.db")).resolve().parent / "captures"
+
+
+class CaptureMiddleware:
+    """Write each response to WARC and index it; tag the request with its capture id."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db_path = settings.get("ARCHIVE_DB", "archive.db")
+        self.folder = captures_folder(settings)
+        self.max_bytes = settings.getint("BANTIN_WARC_MAX_BYTES", warc.DEFAULT_MAX_BYTES)
+        self.software = f"bantin/{settings.get('BANTIN_VERSION', '0')}"
+        self.db = None
+        self.writer = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Build the middleware (Scrapy's entry point); off when ``BANTIN_CAPTURES`` is false."""
+        if not crawler.settings.getbool("BANTIN_CAPTURES", True):
+            raise NotConfigured("captures disabled")
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self) -> None:
+        """Open the archive and a new WARC file series for this run."""
+        self.db = storage.open_archive(self.db_path)
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        self.writer = warc.RotatingWarcWriter(self.folder, f"bantin-{stamp}-{os.getpid()}",
+                                              self.max_bytes, self.software)
+
+    def spider_closed(self) -> None:
+        """Close the WARC file and the archive."""
+        if self.writer:
+            self.writer.close()
+        if self.db:
+            self.db.close()
+
+    def process_response(self, request, response):
+        """Capture ``response`` and pass it on unchanged."""
+        if self.writer is None:
+            return response
+        fetched_at = datetime.now(UTC).replace(microsecond=0)
+        digest = _content_digest(response)
+        previous = storage.latest_capture(self.db, response.url)
+        unchanged = previous is not None and digest is not None and previous["content_digest"] == digest \
+            and previous["status"] == response.status
+        revisit_of = {"digest": previous["digest"], "warc_date": _warc_date(previous["fetched_at"])} \
+            if unchanged else None
+        written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
+        request.meta["bantin_capture_id"] = storage.add_capture(self.db, {
+            "url": response.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
+            "status": response.status, "fetched_at": fetched_at.isoformat(),
+            "record_type": "revisit" if unchanged else "response",
+            "digest": previous["digest"] if unchanged else written.payload_digest,
+            "content_digest": digest, "warc_file": written.warc_file, "offset": written.offset,
+            "length": written.length, "refers_to": previous["id"] if unchanged else None,
+            "origin": "crawl", "run_id": getattr(self.crawler, "bantin_run_id", None),
+        })
+        return response
+
+
+def _content_digest(response) -> str | None:
+    """Content digest of a text response, decompressing a ``Content-Encoding`` body first."""
+    if not isinstance(response, TextResponse):
+        return None
+    if not response.headers.get("Content-Encoding"):
+        return warc.content_digest(response.text)
+    try:
+        body = zlib.decompress(response.body, 47)  # gzip or zlib wrapper, detected
+    except zlib.error:
+        body = response.body
+    return warc.content_digest(body.decode(response.encoding, errors="replace"))
+
+
+def _fetch(request, response, fetched_at: datetime) -> warc.Fetch:
+    """The exchange as warc.Fetch: headers decoded from Scrapy's bytes."""
+    return warc.Fetch(
+        url=response.url, status=response.status, reason=_reason(response.status),
+        headers=_pairs(response.headers), body=response.body,
+        request_headers=_pairs(request.headers), fetched_at=fetched_at,
+    )
+
+
+def _pairs(headers) -> list[tuple[str, str]]:
+    """Scrapy headers as ``(name, value)`` text pairs, one per value."""
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in headers.items() for value in values]
+
+
+def _reason(status: int) -> str:
+    """The standard reason phrase of an HTTP status."""
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _warc_date(iso: str) -> str:
+    """An ISO 8601 time as a WARC-Date (``YYYY-MM-DDThh:mm:ssZ``)."""
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

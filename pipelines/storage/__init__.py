@@ -1,0 +1,29 @@
+"""The one package that talks to SQLite: schema as data, articles, captures, runs.
+
+Everything else uses these functions: ``from pipelines import storage``.
+"""
+
+from pipelines.storage.articles import (
+    archive_state,
+    link_copies,
+    mark_gone,
+    quality,
+    save_articles,
+    save_failures,
+    search,
+    summary,
+)
+from pipelines.storage.captures import (
+    add_capture,
+    article_captures,
+    latest_capture,
+    payload_capture,
+)
+from pipelines.storage.runs import finish_run, record_site_state, start_run
+from pipelines.storage.schema import ensure_schema, open_archive
+
+__all__ = [
+    "add_capture", "archive_state", "article_captures", "ensure_schema", "finish_run", "latest_capture",
+    "link_copies", "mark_gone", "open_archive", "payload_capture", "quality",
+    "record_site_state", "save_articles", "save_failures", "search", "start_run", "summary",
+]

@@ -1,0 +1,41 @@
+"""The ``captures`` table: one row per fetch, pointing into the WARC files that hold it."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+CAPTURE_FIELDS = ("url", "site", "status", "fetched_at", "record_type", "digest", "content_digest",
+                  "warc_file", "offset", "length", "refers_to", "origin", "run_id")
+
+
+def add_capture(db: sqlite_utils.Database, capture: dict) -> int:
+    """Index one WARC record (a dict with :data:`CAPTURE_FIELDS`); return the capture id."""
+    with db.atomic():
+        table = db.table("captures").insert({k: capture.get(k) for k in CAPTURE_FIELDS})
+    return table.last_pk
+
+
+def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
+    """The newest full (``response``) capture of ``url``, or ``None``."""
+    rows = list(db.query(
+        "select * from captures where url = ? and record_type = 'response' "
+        "order by fetched_at desc, id desc limit 1", [url]))
+    return rows[0] if rows else None
+
+
+def payload_capture(db: sqlite_utils.Database, capture: dict) -> dict:
+    """The capture holding the payload: ``capture`` itself, or the one a revisit refers to."""
+    while capture["record_type"] == "revisit" and capture["refers_to"]:
+        capture = next(iter(db.query("select * from captures where id = ?", [capture["refers_to"]])))
+    return capture
+
+
+def article_captures(db: sqlite_utils.Database) -> list[dict]:
+    """The newest successful capture of every URL, oldest first (the order to re-read them in)."""
+    sql = """
+        select * from captures c where status = 200 and id = (
+          select id from captures d where d.url = c.url and d.status = 200
+          order by d.fetched_at desc, d.id desc limit 1)
+        order by fetched_at, id
+    """
+    return list(db.query(sql))

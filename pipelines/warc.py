@@ -1,0 +1,176 @@
+"""WARC files through warcio: rotating gzip writers, reading one record back, and the content digest.
+
+Every fetch is kept as a ``request`` and a ``response`` record, or a ``revisit`` record when the
+page is unchanged since its last capture. "Unchanged" is judged by a content digest that masks the
+counters portals print (``Lượt xem: 5``, ``Đang online: 27``): each visit raises the view count,
+so the raw payload digest would differ every time and no revisit would ever be written.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Counters that change on every visit; the content digest replaces their numbers with "#".
+COUNTERS = re.compile(
+    r"((?:lượt xem|view count|lượt đọc|lượt truy cập[^:<\d]{0,20}|đang online|tổng số truy cập"
+    r"|truy cập hôm nay|hôm nay|trong tuần|trong tháng)\s*:?\s*(?:</?[a-z][^>]*>\s*)*)[\d.,]+",
+    re.IGNORECASE,
+)
+DROPPED_HEADERS = ("transfer-encoding", "content-length")
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+def content_digest(text: str) -> str:
+    """``sha1:`` digest of a page's text (NFC) with its visit counters masked."""
+    masked = COUNTERS.sub(r"\1#", unicodedata.normalize("NFC", text))
+    return "sha1:" + base64.b32encode(hashlib.sha1(masked.encode("utf-8")).digest()).decode()
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where a record went: file name (relative to the captures folder), offset and length."""
+
+    warc_file: str
+    offset: int
+    length: int
+    payload_digest: str | None
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One HTTP exchange to archive. ``headers`` are ``(name, value)`` pairs as received."""
+
+    url: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    request_headers: list[tuple[str, str]]
+    fetched_at: datetime
+
+
+class RotatingWarcWriter:
+    """Append gzip WARC records to ``<folder>/<prefix>-NNNNN.warc.gz``, starting a new file
+    past ``max_bytes``. Each record is flushed as soon as it is written."""
+
+    def __init__(self, folder: Path, prefix: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                 software: str = "bantin"):
+        self.folder = Path(folder)
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.software = software
+        self.number = 0
+        self.handle = None
+        self.writer = None
+
+    def write_fetch(self, fetch: Fetch, revisit_of: dict | None = None) -> Written:
+        """Write a response (or, given the earlier capture, a revisit) and its request record."""
+        self._ensure_file()
+        http_headers = StatusAndHeaders(f"{fetch.status} {fetch.reason}".strip(), _kept(fetch),
+                                        protocol="HTTP/1.1")
+        date = fetch.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if revisit_of:
+            record = self.writer.create_revisit_record(
+                fetch.url, digest=revisit_of["digest"], refers_to_uri=fetch.url,
+                refers_to_date=revisit_of["warc_date"], http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date})
+        else:
+            record = self.writer.create_warc_record(
+                fetch.url, "response", payload=io.BytesIO(fetch.body), http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": date})
+        written = self._write(record)
+        self._write(self._request_record(fetch, date, record.rec_headers.get_header("WARC-Record-ID")))
+        return written
+
+    def close(self) -> None:
+        """Close the current file."""
+        if self.handle:
+            self.handle.close()
+            self.handle = None
+
+    def _request_record(self, fetch: Fetch, date: str, concurrent_to: str):
+        """The request record, linked to its response by ``WARC-Concurrent-To``."""
+        path = fetch.url.split("//", 1)[-1].partition("/")[2]
+        headers = StatusAndHeaders(f"GET /{path} HTTP/1.1", fetch.request_headers,
+                                   is_http_request=True)
+        return self.writer.create_warc_record(
+            fetch.url, "request", payload=io.BytesIO(b""), http_headers=headers,
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to})
+
+    def _write(self, record) -> Written:
+        """Write one record and flush; report where it went."""
+        offset = self.handle.tell()
+        self.writer.write_record(record)
+        self.handle.flush()
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        return Written(self.current_name, offset, self.handle.tell() - offset, digest)
+
+    def _ensure_file(self) -> None:
+        """Open the first file, or the next one once the current file is full."""
+        if self.handle and self.handle.tell() < self.max_bytes:
+            return
+        self.close()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.number += 1
+        self.current_name = f"{self.prefix}-{self.number:05d}.warc.gz"
+        self.handle = open(self.folder / self.current_name, "ab")  # noqa: SIM115 - kept open across records
+        self.writer = WARCWriter(self.handle, gzip=True, warc_version="1.1")
+        info = self.writer.create_warcinfo_record(
+            self.current_name, {"software": self.software, "format": "WARC File Format 1.1"})
+        self.writer.write_record(info)
+
+
+def _kept(fetch: Fetch) -> list[tuple[str, str]]:
+    """Response headers as stored: the payload arrives de-chunked, so its length is restated."""
+    headers = [(k, v) for k, v in fetch.headers if k.lower() not in DROPPED_HEADERS]
+    return [*headers, ("Content-Length", str(len(fetch.body)))]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response read back from a WARC file."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    warc_date: str
+
+
+def read_response(path: Path, offset: int) -> StoredResponse:
+    """The response record at ``offset`` of the WARC file at ``path``."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        record = next(iter(ArchiveIterator(handle)))
+        return _stored(record)
+
+
+def iter_responses(handle):
+    """``(StoredResponse, offset)`` for every HTTP response record in an open WARC stream."""
+    iterator = ArchiveIterator(handle)
+    for record in iterator:
+        if record.rec_type == "response" and record.http_headers is not None:
+            yield _stored(record), iterator.get_record_offset()
+
+
+def _stored(record) -> StoredResponse:
+    """A StoredResponse from a warcio record (payload read in full)."""
+    status = int(record.http_headers.get_statuscode() or 0)
+    return StoredResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=status,
+        headers=list(record.http_headers.headers),
+        body=record.content_stream().read(),
+        warc_date=record.rec_headers.get_header("WARC-Date"),
+    )
