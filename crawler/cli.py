@@ -228,6 +228,72 @@ def sample_portal(port) -> None:
 
 
 @cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
+              help="Extra registry file for sites the archive does not describe.")
+def reextract(db, sites_file) -> None:
+    """Rebuild every article row from the kept captures with the current extractors (no network).
+
+    Example: bantin reextract --db archive.db
+    """
+    from pipelines import replay, storage
+    from pipelines.capture import captures_folder
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no archive at {db}")
+    archive = storage.open_archive(db)
+    sites = _archive_sites(archive, sites_file)
+    folder = captures_folder({"ARCHIVE_DB": db})
+    with click.progressbar(length=0, label="re-extracting") as bar:
+        def progress(items):
+            bar.length = len(items)
+            for item in items:
+                yield item
+                bar.update(1)
+        outcomes = replay.reextract(archive, folder, sites, progress)
+    archive.close()
+    click.echo(f"reextract: {outcomes.get('changed', 0)} changed, {outcomes.get('unchanged', 0)} "
+               f"unchanged, {outcomes.get('new', 0)} new, {outcomes.get('kept', 0)} kept "
+               f"(worse extraction), {outcomes.get('not_article', 0)} not articles")
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
+              help="Extra registry file naming the sites the captures come from.")
+def import_warc(files, db, sites_file) -> None:
+    """Import WARC or WACZ files made elsewhere: index their pages and archive their articles.
+
+    Example: bantin import-warc hoankiem-2024.warc.gz --db archive.db
+    """
+    from pipelines import replay, storage
+
+    archive = storage.open_archive(db)
+    sites = _archive_sites(archive, sites_file)
+    try:
+        with click.progressbar([Path(f) for f in files], label="importing") as bar:
+            outcomes = replay.import_archives(archive, list(bar), sites)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"cannot import: {error}") from error
+    finally:
+        archive.close()
+    click.echo(f"import: {outcomes.get('new', 0)} new, {outcomes.get('changed', 0)} changed, "
+               f"{outcomes.get('unchanged', 0)} unchanged, "
+               f"{outcomes.get('already_imported', 0)} records imported before")
+
+
+def _archive_sites(archive, sites_file) -> list[SiteConfig]:
+    """Sites known to the archive (as crawled), the registry, and a user's file."""
+    from pipelines import storage
+
+    known = {row["name"]: SiteConfig(**{k: row[k] for k in SiteConfig.__dataclass_fields__})
+             for row in storage.load_sites(archive)}
+    registry = load_registry(*([sites_file] if sites_file else []))
+    return list({**registry, **known}.values())
+
+
+@cli.command()
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Archive whose article counts are shown (if it exists).")

@@ -3,13 +3,15 @@
 Settings: ``ARCHIVE_DB`` (path of the SQLite archive) and ``ARCHIVE_BATCH_SIZE`` (records per
 transaction). Outcomes are counted in the crawl stats under ``bantin/articles_<outcome>``,
 ``bantin/articles_gone`` and ``bantin/failed/<kind>``; each run writes one ``crawl_runs`` row.
-The archive's state (which articles are archived, when fetched) is offered to the spider as
-``crawler.archive_state`` so incremental crawls can skip what is already kept.
+The archive's state (which articles are archived, when fetched; which pages failed) is offered to
+the spider as ``crawler.archive_state`` and ``crawler.failed_urls`` so incremental crawls can skip
+what is already known.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from scrapy import signals
@@ -29,6 +31,7 @@ class ArchivePipeline:
         self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 25)
         self.db = storage.open_archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
         crawler.archive_state = storage.archive_state(self.db)
+        crawler.failed_urls = storage.failed_urls(self.db)
         self.articles: list[dict] = []
         self.failures: list[PageFailure] = []
         self.run_id = None
@@ -44,6 +47,7 @@ class ArchivePipeline:
         """Record the run as started."""
         spider = self.crawler.spider
         sites = [site.name for site in getattr(spider, "sites", [])]
+        storage.save_sites(self.db, [asdict(site) for site in getattr(spider, "sites", [])])
         self.run_id = storage.start_run(self.db, sites, getattr(spider, "mode", "incremental"),
                                         _now(), os.getpid())
         self.crawler.bantin_run_id = self.run_id

@@ -3,7 +3,8 @@
 Articles, listings, robots.txt, redirects and error pages alike are written, with their request,
 headers, fetch time and payload digest, into rotating gzip WARC files in a ``captures`` folder
 beside the archive, and indexed in the ``captures`` table. A page whose content digest (counters
-masked) equals its last capture is written as a ``revisit`` record instead of a second copy.
+masked) equals an earlier capture (of this URL or, for the same article under another page path,
+of another) is written as a ``revisit`` record referring to it instead of a second copy.
 
 Settings: ``BANTIN_CAPTURES`` (on by default), ``BANTIN_CAPTURES_DIR`` (default: ``captures``
 beside ``ARCHIVE_DB``), ``BANTIN_WARC_MAX_BYTES`` (rotation size).
@@ -74,11 +75,10 @@ class CaptureMiddleware:
             return response
         fetched_at = datetime.now(UTC).replace(microsecond=0)
         digest = _content_digest(response)
-        previous = storage.latest_capture(self.db, response.url)
-        unchanged = previous is not None and digest is not None and previous["content_digest"] == digest \
-            and previous["status"] == response.status
-        revisit_of = {"digest": previous["digest"], "warc_date": _warc_date(previous["fetched_at"])} \
-            if unchanged else None
+        previous = storage.capture_with_content(self.db, digest, response.status) if digest else None
+        unchanged = previous is not None
+        revisit_of = {"digest": previous["digest"], "uri": previous["url"],
+                      "warc_date": _warc_date(previous["fetched_at"])} if unchanged else None
         written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
         request.meta["bantin_capture_id"] = storage.add_capture(self.db, {
             "url": response.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),

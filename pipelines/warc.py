@@ -82,7 +82,7 @@ class RotatingWarcWriter:
         date = fetch.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if revisit_of:
             record = self.writer.create_revisit_record(
-                fetch.url, digest=revisit_of["digest"], refers_to_uri=fetch.url,
+                fetch.url, digest=revisit_of["digest"], refers_to_uri=revisit_of["uri"],
                 refers_to_date=revisit_of["warc_date"], http_headers=http_headers,
                 warc_headers_dict={"WARC-Date": date})
         else:

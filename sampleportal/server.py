@@ -7,12 +7,15 @@ can check what a crawler fetched and that it never touched a trap link.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from sampleportal.content import SITE_KEYS
-from sampleportal.site import respond
+from sampleportal.site import Reply, respond
+from sampleportal.timeline import Timeline
 
 LOOPBACK = "127.0.0.1"
 
@@ -26,16 +29,33 @@ class Hit:
     status: int
     user_agent: str
     host: str = ""
+    at: float = field(default_factory=time.monotonic)
 
 
 class SamplePortal:
     """The sample sites served on loopback; use as a context manager or call start()/stop()."""
 
-    def __init__(self, ports: dict[str, int] | None = None):
+    def __init__(self, ports: dict[str, int] | None = None, timeline: Timeline | None = None,
+                 crawl_delays: dict[str, float] | None = None):
         self.requested_ports = ports or {}
+        self.timeline = timeline or Timeline()
+        self.crawl_delays = crawl_delays or {}
+        self.failing: Counter = Counter()  # (site, path and query) -> 503 answers still to give
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
+
+    def fail(self, site: str, target: str, times: int = 1) -> None:
+        """Answer the next ``times`` requests of ``target`` (path and query) with 503."""
+        self.failing[site, target] += times
+
+    def _failing(self, site: str, target: str) -> bool:
+        """Whether this request gets a 503 (and count it)."""
+        with self._lock:
+            if self.failing[site, target] > 0:
+                self.failing[site, target] -= 1
+                return True
+        return False
 
     def start(self) -> SamplePortal:
         """Bind every site (port 0 picks a free port) and serve it in a daemon thread."""
@@ -76,7 +96,12 @@ class SamplePortal:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 sister = f"http://localhost:{self.server.server_address[1]}"
-                reply = respond(site_key, parts.path, parts.query, sister_origin=sister)
+                if portal._failing(site_key, self.path):
+                    reply = Reply(503, "text/html; charset=utf-8", b"<h1>Service Unavailable</h1>")
+                else:
+                    reply = respond(site_key, parts.path, parts.query, sister_origin=sister,
+                                    timeline=portal.timeline,
+                                    crawl_delay=portal.crawl_delays.get(site_key))
                 with portal._lock:
                     portal.hits.append(Hit(site_key, self.path, reply.status,
                                            self.headers.get("User-Agent", ""),
@@ -85,6 +110,8 @@ class SamplePortal:
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.send_header("Liferay-Portal", "Liferay Portal Community Edition 6.2 CE GA6")
+                if reply.location:
+                    self.send_header("Location", reply.location)
                 self.end_headers()
                 self.wfile.write(reply.body)
 

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from sampleportal import families, render
 from sampleportal.content import Category, Site, load_site
+from sampleportal.timeline import Timeline
 
 LOCALE_PREFIX = re.compile(r"^(?P<locale>/(?:en|en_US|vi|vi_VN))?(?:/web/guest)?(?=/|$)")
 ARTICLE_PATH = re.compile(
@@ -44,6 +45,7 @@ class Reply:
     status: int
     content_type: str
     body: bytes
+    location: str | None = None
 
 
 # Sites served in a legacy single-byte charset instead of UTF-8.
@@ -55,15 +57,19 @@ def is_trap(path_and_query: str) -> bool:
     return any(marker in path_and_query for marker in TRAP_MARKERS)
 
 
-def respond(site_key: str, path: str, query: str, sister_origin: str | None = None) -> Reply:
+def respond(site_key: str, path: str, query: str, sister_origin: str | None = None,
+            timeline: Timeline | None = None, crawl_delay: float | None = None) -> Reply:
     """The reply of site ``site_key`` to a GET of ``path`` with ``query``.
 
     ``sister_origin`` is the site's second host (``http://localhost:PORT``): some longbien links
-    point there, as real pages link a district's sister host.
+    point there, as real pages link a district's sister host. ``timeline`` makes the portal
+    change between crawls; ``crawl_delay`` is announced in robots.txt.
     """
-    site = load_site(site_key)
+    timeline = timeline or Timeline()
+    site = timeline.site(site_key)
     if path == "/robots.txt":
-        return Reply(200, "text/plain; charset=utf-8", ROBOTS.encode())
+        delay = f"Crawl-delay: {crawl_delay}\n" if crawl_delay else ""
+        return Reply(200, "text/plain; charset=utf-8", (ROBOTS + delay).encode())
     if path.startswith("/documents/"):
         return _document(path)
     locale_match = LOCALE_PREFIX.match(path)
@@ -74,19 +80,21 @@ def respond(site_key: str, path: str, query: str, sister_origin: str | None = No
     if site.family != "liferay6":
         return _family_reply(site, path, query)
     if sister_origin and site.key == "longbien":
-        return _with_sister_links(_liferay6_reply(site, path, query, locale), sister_origin)
-    return _liferay6_reply(site, path, query, locale)
+        return _with_sister_links(_liferay6_reply(site, path, query, locale, timeline), sister_origin)
+    return _liferay6_reply(site, path, query, locale, timeline)
 
 
-def _liferay6_reply(site: Site, path: str, query: str, locale: str) -> Reply:
+def _liferay6_reply(site: Site, path: str, query: str, locale: str, timeline: Timeline) -> Reply:
     """Routing of the Liferay 6 sample sites."""
     article_match = ARTICLE_PATH.match(path)
-    if article_match:
-        return _article_reply(site, article_match.group("url_title"),
-                              article_match.group("group_id"), locale)
     params = {k: v[0] for k, v in parse_qs(query).items()}
-    if params.get("_101_urlTitle"):
-        return _article_reply(site, params["_101_urlTitle"], None, locale)
+    url_title = article_match.group("url_title") if article_match else params.get("_101_urlTitle")
+    if url_title and timeline.redirect(site.key, url_title):
+        return Reply(301, "text/html; charset=utf-8", b"", location=timeline.redirect(site.key, url_title))
+    if article_match:
+        return _article_reply(site, url_title, article_match.group("group_id"), locale, timeline)
+    if url_title:
+        return _article_reply(site, url_title, None, locale, timeline)
     return _listing_or_home(site, path.strip("/"), params)
 
 
@@ -125,7 +133,8 @@ def _listing_or_home(site: Site, key: str, params: dict) -> Reply:
     return _html(200, listing_page(site, site.category(key), page_number))
 
 
-def _article_reply(site: Site, url_title: str, group_id: str | None, locale: str) -> Reply:
+def _article_reply(site: Site, url_title: str, group_id: str | None, locale: str,
+                   timeline: Timeline) -> Reply:
     """An article page, or the failure a broken listing entry leads to."""
     broken = {entry[2]: entry[3] for entry in BROKEN_ENTRIES if entry[0] == site.key}
     kind = broken.get(url_title)
@@ -143,6 +152,7 @@ def _article_reply(site: Site, url_title: str, group_id: str | None, locale: str
     article = owner.article(url_title) if owner else None
     if article is None:
         return _html(404, render.page(site, "404", "<h1>The requested resource was not found.</h1>"))
+    article = timeline.visit(owner.key, article)
     markup = article_page(site, owner, article, locale)
     return _html(200, render.decompose(markup) if article["nfd"] else markup)
 

@@ -18,12 +18,14 @@ class FetchPlan:
 
     - ``full`` mode fetches every article;
     - ``incremental`` mode fetches articles not archived, and archived ones published in the last
-      ``refresh_days`` days unless fetched in the last ``refresh_min_hours`` hours; paging stops
-      after ``stop_after_known`` consecutive archived articles.
+      ``refresh_days`` days unless fetched in the last ``refresh_min_hours`` hours; pages that
+      failed before (``failed_urls``) wait for a full run; paging stops after
+      ``stop_after_known`` consecutive archived (or failed) articles.
     """
 
     mode: str = "incremental"
     state: dict[str, dict] = field(default_factory=dict)
+    failed_urls: set[str] = field(default_factory=set)
     stop_after_known: int = 10
     refresh_days: float = 7
     refresh_min_hours: float = 12
@@ -33,14 +35,16 @@ class FetchPlan:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
 
-    def known(self, article_id: str) -> bool:
-        """True when the article is already archived."""
-        return article_id in self.state
+    def known(self, article_id: str, url: str | None = None) -> bool:
+        """True when the article is already archived, or its page failed before."""
+        return article_id in self.state or url in self.failed_urls
 
-    def wanted(self, article_id: str) -> bool:
+    def wanted(self, article_id: str, url: str | None = None) -> bool:
         """True when the article should be fetched in this run."""
-        if self.mode == "full" or not self.known(article_id):
+        if self.mode == "full":
             return True
+        if article_id not in self.state:
+            return url not in self.failed_urls
         archived = self.state[article_id]
         recent = _age(archived.get("published_at"), self.now) < timedelta(days=self.refresh_days)
         stale = _age(archived.get("fetched_at"), self.now) >= timedelta(hours=self.refresh_min_hours)

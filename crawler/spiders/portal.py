@@ -57,6 +57,7 @@ class PortalSpider(scrapy.Spider):
         settings = self.crawler.settings
         self.plan = FetchPlan(
             mode=self.mode, state=getattr(self.crawler, "archive_state", {}),
+            failed_urls=getattr(self.crawler, "failed_urls", set()),
             stop_after_known=settings.getint("BANTIN_STOP_AFTER_KNOWN", 10),
             refresh_days=settings.getfloat("BANTIN_REFRESH_DAYS", 7),
             refresh_min_hours=settings.getfloat("BANTIN_REFRESH_MIN_HOURS", 12),
@@ -66,6 +67,19 @@ class PortalSpider(scrapy.Spider):
                 request = self._request(url, self.parse_listing, site)
                 request.meta.update(home=urlsplit(url).path in ("", "/"), start=True)
                 yield request
+        for request in self._archived_requests():
+            yield request
+
+    def _archived_requests(self) -> Iterator[scrapy.Request]:
+        """Archived articles due again, fetched at their archived URL even when no listing links
+        them any more (so edits are seen and deletions marked): every one in full mode, the
+        recent ones in incremental mode."""
+        sites = {site.name: site for site in self.sites}
+        for key, archived in self.plan.state.items():
+            site = sites.get(key.split(":", 1)[0])
+            if site and archived.get("url") and site.owns(archived["url"]) and self.plan.wanted(key):
+                self.seen_articles.add(key)
+                yield self._request(archived["url"], self.parse_article, site)
 
     def parse_listing(self, response, site: SiteConfig) -> Iterator:
         """Follow a listing page's article links and, unless paging may stop, its further pages."""
@@ -153,11 +167,16 @@ class PortalSpider(scrapy.Spider):
             key = article_id(site.name, ref, site.group_id)
             if ref.asset_entry_id is not None:
                 self.asset_entry_ids.setdefault(key, ref.asset_entry_id)
-            if key in self.seen_articles:
+            known = self.plan.known(key, url)
+            if key in self.seen_articles or not self.plan.wanted(key, url):
+                self.seen_articles.add(key)
+                yield None, known
                 continue
             self.seen_articles.add(key)
-            wanted = self.plan.wanted(key)
-            yield (self._request(url, self.parse_article, site) if wanted else None), self.plan.known(key)
+            archived_url = self.plan.state.get(key, {}).get("url")
+            if archived_url and site.owns(archived_url):
+                url = archived_url  # the same URL as before, so unchanged pages become revisits
+            yield self._request(url, self.parse_article, site), known
 
     def _request(self, url: str, callback, site: SiteConfig) -> scrapy.Request:
         """A request carrying its site, with failures routed to :meth:`on_error`."""

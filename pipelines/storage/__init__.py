@@ -5,6 +5,7 @@ Everything else uses these functions: ``from pipelines import storage``.
 
 from pipelines.storage.articles import (
     archive_state,
+    failed_urls,
     link_copies,
     mark_gone,
     quality,
@@ -16,14 +17,22 @@ from pipelines.storage.articles import (
 from pipelines.storage.captures import (
     add_capture,
     article_captures,
+    capture_with_content,
     latest_capture,
     payload_capture,
 )
-from pipelines.storage.runs import finish_run, record_site_state, start_run
+from pipelines.storage.runs import (
+    finish_run,
+    load_sites,
+    record_site_state,
+    save_sites,
+    start_run,
+)
 from pipelines.storage.schema import ensure_schema, open_archive
 
 __all__ = [
-    "add_capture", "archive_state", "article_captures", "ensure_schema", "finish_run", "latest_capture",
-    "link_copies", "mark_gone", "open_archive", "payload_capture", "quality",
-    "record_site_state", "save_articles", "save_failures", "search", "start_run", "summary",
+    "add_capture", "archive_state", "article_captures", "capture_with_content", "ensure_schema",
+    "failed_urls", "finish_run", "latest_capture", "link_copies", "load_sites", "mark_gone", "open_archive",
+    "payload_capture", "quality", "record_site_state", "save_articles", "save_failures",
+    "save_sites", "search", "start_run", "summary",
 ]

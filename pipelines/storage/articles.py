@@ -183,9 +183,15 @@ def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:
 
 
 def archive_state(db: sqlite_utils.Database) -> dict[str, dict]:
-    """What a crawl needs to know of archived articles: ``{id: {"published_at", "fetched_at"}}``."""
-    return {row["id"]: {"published_at": row["published_at"], "fetched_at": row["fetched_at"]}
-            for row in db.query("select id, published_at, fetched_at from articles")}
+    """What a crawl needs to know of archived articles: ``{id: {"url", "published_at",
+    "fetched_at"}}``."""
+    return {row.pop("id"): row
+            for row in db.query("select id, url, published_at, fetched_at from articles")}
+
+
+def failed_urls(db: sqlite_utils.Database) -> set[str]:
+    """URLs of pages that were fetched but not archived (page_failures)."""
+    return {row["url"] for row in db.query("select url from page_failures")}
 
 
 def mark_gone(db: sqlite_utils.Database, article_id: str, reason: str, at: str) -> bool:

@@ -23,6 +23,14 @@ def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def capture_with_content(db: sqlite_utils.Database, content_digest: str, status: int) -> dict | None:
+    """The newest full capture, of any URL, whose content digest and status match."""
+    rows = list(db.query(
+        "select * from captures where content_digest = ? and status = ? and record_type = 'response' "
+        "order by fetched_at desc, id desc limit 1", [content_digest, status]))
+    return rows[0] if rows else None
+
+
 def payload_capture(db: sqlite_utils.Database, capture: dict) -> dict:
     """The capture holding the payload: ``capture`` itself, or the one a revisit refers to."""
     while capture["record_type"] == "revisit" and capture["refers_to"]:

@@ -50,3 +50,17 @@ def record_site_state(db: sqlite_utils.Database, site: str, host: str, state: st
             "site": site, "host": host, "state": state, "detail": detail,
             "checked_at": checked_at, "state_since": since,
         }, pk="site")
+
+
+def save_sites(db: sqlite_utils.Database, sites: list[dict]) -> None:
+    """Keep the configuration of crawled sites (``SiteConfig`` fields), for re-extraction."""
+    rows = [{**site, "hosts": json.dumps(list(site["hosts"])),
+             "start_urls": json.dumps(list(site["start_urls"]))} for site in sites]
+    with db.atomic():
+        db.table("sites").upsert_all(rows, pk="name")
+
+
+def load_sites(db: sqlite_utils.Database) -> list[dict]:
+    """The site configurations kept by :func:`save_sites`, hosts and start URLs as lists."""
+    return [{**row, "hosts": json.loads(row["hosts"]), "start_urls": json.loads(row["start_urls"])}
+            for row in db.query("select * from sites")]

@@ -62,6 +62,11 @@ TABLES = {
                     "outcome": str, "pid": int},
         "pk": "id",
     },
+    "sites": {
+        "columns": {"name": str, "display_name": str, "family": str, "status": str, "kind": str,
+                    "hosts": str, "start_urls": str, "group_id": int, "note": str},
+        "pk": "name",
+    },
     "site_status": {
         "columns": {"site": str, "host": str, "state": str, "detail": str, "checked_at": str,
                     "state_since": str},
@@ -72,7 +77,7 @@ INDEXES = {
     "articles": [["site"], ["published_date"], ["category"], ["source"], ["title"],
                  ["duplicate_of"], ["gone_at"]],
     "authors": [["name"]],
-    "captures": [["url", "fetched_at"], ["content_digest"]],
+    "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
 }
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "lead", "body", "captions", "authors", "source", "folded")

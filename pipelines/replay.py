@@ -1,0 +1,157 @@
+"""Re-reading kept pages without the network: re-extraction from captures, import of WARC/WACZ.
+
+``reextract`` rebuilds every article row from the newest capture of each article URL with the
+current extractors. ``import_archives`` indexes the responses of WARC or WACZ files made elsewhere
+(web-archive downloads of portals that no longer exist) as captures with origin ``import`` and the
+file they came from, and archives the articles among them through the same extractors.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+
+from crawler.items import NotAnArticle
+from crawler.pages import extract_article
+from crawler.sites import SiteConfig, adhoc_site
+from crawler.urls import ArticleRef, article_id, parse_article_ref
+from pipelines import storage, warc
+
+BATCH = 50
+WACZ_SEPARATOR = "#"
+
+
+def reextract(db, captures_folder: Path, sites: list[SiteConfig],
+              progress: Callable[[list], Iterable] = iter) -> Counter:
+    """Rebuild article rows from their captures; returns outcome counts (``changed`` etc.).
+
+    ``sites`` are the site configurations (family, groupId) to extract with; ``progress`` wraps
+    the list of captures (a progress bar).
+    """
+    records, outcomes = [], Counter()
+    captures = [c for c in storage.article_captures(db) if parse_article_ref(c["url"])]
+    for capture in progress(captures):
+        payload = storage.payload_capture(db, capture)
+        stored = read_capture(captures_folder, payload)
+        record = _article_record(capture["url"], stored, capture, sites)
+        if record is None:
+            outcomes["not_article"] += 1
+            continue
+        records.append(record)
+        if len(records) >= BATCH:
+            outcomes += storage.save_articles(db, records, change="reextracted")
+            records = []
+    outcomes += storage.save_articles(db, records, change="reextracted")
+    storage.link_copies(db)
+    return outcomes
+
+
+def import_archives(db, paths: list[Path], sites: list[SiteConfig],
+                    progress: Callable[[list], Iterable] = iter) -> Counter:
+    """Index and extract the HTTP responses of WARC/WACZ files; returns outcome counts."""
+    outcomes, records = Counter(), []
+    for path in progress([Path(p).resolve() for p in paths]):
+        for location, stored, offset in _responses(path):
+            capture = _index_import(db, location, stored, offset, sites)
+            if capture is None:
+                outcomes["already_imported"] += 1
+                continue
+            record = _article_record(stored.url, stored, capture, sites) \
+                if parse_article_ref(stored.url) and stored.status == 200 else None
+            if record is not None:
+                records.append(record)
+        outcomes += storage.save_articles(db, records, change="reextracted")
+        records = []
+    storage.link_copies(db)
+    return outcomes
+
+
+def _article_record(url: str, stored: warc.StoredResponse, capture: dict,
+                    sites: list[SiteConfig]) -> dict | None:
+    """The article record of a stored page, or ``None`` when it is not an article."""
+    site = site_for(url, sites, capture.get("site"))
+    response = HtmlResponse(url, body=stored.body, headers=stored.headers)
+    try:
+        article = extract_article(response.selector, url, site.name, home_group_id=site.group_id,
+                                  fetched_at=capture["fetched_at"], family=site.family)
+    except (NotAnArticle, AttributeError):
+        return None
+    article.capture_id = capture["id"]
+    owner = {s.group_id: s.name for s in sites if s.group_id}.get(article.group_id)
+    if article.group_id and owner and owner != site.name:
+        article.duplicate_of = article_id(owner, ArticleRef(url_title=article.url_title))
+    return article.to_dict()
+
+
+def site_for(url: str, sites: list[SiteConfig], name: str | None = None) -> SiteConfig:
+    """The site named ``name``, else the site serving ``url``, else one named after its host."""
+    by_name = {site.name: site for site in sites}
+    if name in by_name:
+        return by_name[name]
+    return next((site for site in sites if site.owns(url)), None) or adhoc_site([url])
+
+
+def read_capture(captures_folder: Path, capture: dict) -> warc.StoredResponse:
+    """The stored response of a capture, from a WARC file or a WARC inside a WACZ."""
+    with open_warc(Path(captures_folder), capture["warc_file"]) as handle:
+        handle.seek(capture["offset"])
+        return next(warc.iter_responses(handle))[0]
+
+
+@contextmanager
+def open_warc(folder: Path, location: str):
+    """An open binary stream of ``location``: a WARC path (relative to ``folder``) or
+    ``file.wacz#archive/data.warc.gz``."""
+    path, _, member = location.partition(WACZ_SEPARATOR)
+    if not member:
+        with open(folder / path, "rb") as handle:
+            yield handle
+        return
+    with zipfile.ZipFile(folder / path) as package, package.open(member) as handle:
+        yield handle
+
+
+def _responses(path: Path) -> Iterator[tuple[str, warc.StoredResponse, int]]:
+    """``(location, response, offset)`` of every response in a WARC, or in each WARC of a WACZ."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as package:
+            members = [n for n in package.namelist() if n.endswith((".warc", ".warc.gz"))]
+        for member in members:
+            location = f"{path}{WACZ_SEPARATOR}{member}"
+            with open_warc(Path("/"), location) as handle:
+                for stored, offset in warc.iter_responses(handle):
+                    yield location, stored, offset
+        return
+    with open(path, "rb") as handle:
+        for stored, offset in warc.iter_responses(handle):
+            yield str(path), stored, offset
+
+
+def _index_import(db, location: str, stored: warc.StoredResponse, offset: int,
+                  sites: list[SiteConfig]) -> dict | None:
+    """Index an imported response as a capture; ``None`` if it was imported before."""
+    seen = list(db.query("select 1 from captures where warc_file = ? and offset = ?", [location, offset]))
+    if seen:
+        return None
+    fetched_at = _iso(stored.warc_date)
+    capture = {
+        "url": stored.url, "site": site_for(stored.url, sites).name, "status": stored.status,
+        "fetched_at": fetched_at, "record_type": "response", "digest": None,
+        "content_digest": warc.content_digest(stored.body.decode("utf-8", errors="replace")),
+        "warc_file": location, "offset": offset, "length": None, "origin": "import",
+    }
+    capture["id"] = storage.add_capture(db, capture)
+    return capture
+
+
+def _iso(warc_date: str | None) -> str:
+    """A WARC-Date as ISO 8601 UTC (now, when the record has none)."""
+    if not warc_date:
+        return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).replace(microsecond=0).isoformat()
