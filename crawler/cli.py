@@ -32,6 +32,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("site_names", nargs=-1)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every registered site not marked gone.")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["legacy", "active"]),
+              help="With --all: only sites of this status (repeatable).")
 @click.option("--start-url", "start_urls", multiple=True, help="Crawl from this page (any portal).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive to write.")
 @click.option("--full", is_flag=True,
@@ -40,7 +42,7 @@ def cli() -> None:
               help="Extra registry file (TOML) with sites of your own.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting, as in `scrapy crawl -s`.")
-def crawl(site_names, all_sites, start_urls, db, full, sites_file, overrides) -> None:
+def crawl(site_names, all_sites, statuses, start_urls, db, full, sites_file, overrides) -> None:
     """Crawl registered sites, or any portal from its start pages, into the archive.
 
     Example: bantin crawl --start-url https://hoankiem.hanoi.gov.vn/thong-tin-hoi-dong-nhan-dan --db hk.db
@@ -51,6 +53,9 @@ def crawl(site_names, all_sites, start_urls, db, full, sites_file, overrides) ->
             raise RegistryError("--all takes no site names or start URLs")
         sites = crawlable_sites(registry) if all_sites else _chosen_sites(
             registry, site_names, start_urls)
+        sites = [site for site in sites if not statuses or site.status in statuses]
+        if not sites:
+            raise RegistryError("no site to crawl")
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
     stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()),

@@ -49,13 +49,15 @@ class CrawlDelayMiddleware:
         return response
 
     def _hold_slot(self, request, delay: float) -> None:
-        """Raise the delay of the request's download slot (now and for a re-created slot)."""
+        """Raise the delay of the request's download slot (now and for a re-created slot), and
+        stop its random jitter, which would otherwise shorten some waits below the Crawl-delay."""
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
-        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+        downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
         slot = downloader.slots.get(key)
-        if slot is not None and slot.delay < delay:
-            slot.delay = delay
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+            slot.jitter = 0.0
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

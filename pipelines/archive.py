@@ -4,8 +4,8 @@ Settings: ``ARCHIVE_DB`` (path of the SQLite archive) and ``ARCHIVE_BATCH_SIZE``
 transaction). Outcomes are counted in the crawl stats under ``bantin/articles_<outcome>``,
 ``bantin/articles_gone`` and ``bantin/failed/<kind>``; each run writes one ``crawl_runs`` row.
 The archive's state (which articles are archived, when fetched; which pages failed) is offered to
-the spider as ``crawler.archive_state`` and ``crawler.failed_urls`` so incremental crawls can skip
-what is already known.
+the spider as ``crawler.archive_state``, ``crawler.failed_urls`` and ``crawler.complete_sites``
+(sites a finished run crawled) so incremental crawls can skip what is already known.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class ArchivePipeline:
         self.db = storage.open_archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
         crawler.archive_state = storage.archive_state(self.db)
         crawler.failed_urls = storage.failed_urls(self.db)
+        crawler.complete_sites = storage.complete_sites(self.db)
         self.articles: list[dict] = []
         self.failures: list[PageFailure] = []
         self.run_id = None

@@ -20,12 +20,15 @@ class FetchPlan:
     - ``incremental`` mode fetches articles not archived, and archived ones published in the last
       ``refresh_days`` days unless fetched in the last ``refresh_min_hours`` hours; pages that
       failed before (``failed_urls``) wait for a full run; paging stops after
-      ``stop_after_known`` consecutive archived (or failed) articles.
+      ``stop_after_known`` consecutive archived (or failed) articles, but only on sites that a
+      finished run crawled before (``complete_sites``): after a crawl that was killed, older
+      pages may still hold articles never seen.
     """
 
     mode: str = "incremental"
     state: dict[str, dict] = field(default_factory=dict)
     failed_urls: set[str] = field(default_factory=set)
+    complete_sites: set[str] = field(default_factory=set)
     stop_after_known: int = 10
     refresh_days: float = 7
     refresh_min_hours: float = 12
@@ -50,9 +53,11 @@ class FetchPlan:
         stale = _age(archived.get("fetched_at"), self.now) >= timedelta(hours=self.refresh_min_hours)
         return recent and stale
 
-    def keep_paging(self, known_in_a_row: int) -> bool:
-        """False once ``stop_after_known`` archived articles came in a row (incremental only)."""
-        return self.mode == "full" or known_in_a_row < self.stop_after_known
+    def keep_paging(self, site: str, known_in_a_row: int) -> bool:
+        """False once ``stop_after_known`` archived articles came in a row on a completely
+        crawled site (incremental mode only)."""
+        return (self.mode == "full" or site not in self.complete_sites
+                or known_in_a_row < self.stop_after_known)
 
 
 def _age(iso: str | None, now: datetime) -> timedelta:

@@ -58,6 +58,7 @@ class PortalSpider(scrapy.Spider):
         self.plan = FetchPlan(
             mode=self.mode, state=getattr(self.crawler, "archive_state", {}),
             failed_urls=getattr(self.crawler, "failed_urls", set()),
+            complete_sites=getattr(self.crawler, "complete_sites", set()),
             stop_after_known=settings.getint("BANTIN_STOP_AFTER_KNOWN", 10),
             refresh_days=settings.getfloat("BANTIN_REFRESH_DAYS", 7),
             refresh_min_hours=settings.getfloat("BANTIN_REFRESH_MIN_HOURS", 12),
@@ -95,7 +96,7 @@ class PortalSpider(scrapy.Spider):
             if request is not None:
                 yield request
         further = page.menu_links() if response.meta.get("home") else []
-        if self.plan.keep_paging(known_in_a_row):
+        if self.plan.keep_paging(site.name, known_in_a_row):
             further = page.page_links() + further
         for url in further:
             if site.owns(url):

@@ -22,6 +22,7 @@ from pipelines.storage.captures import (
     payload_capture,
 )
 from pipelines.storage.runs import (
+    complete_sites,
     finish_run,
     load_sites,
     record_site_state,
@@ -31,7 +32,8 @@ from pipelines.storage.runs import (
 from pipelines.storage.schema import ensure_schema, open_archive
 
 __all__ = [
-    "add_capture", "archive_state", "article_captures", "capture_with_content", "ensure_schema",
+    "add_capture", "archive_state", "article_captures", "capture_with_content", "complete_sites",
+    "ensure_schema",
     "failed_urls", "finish_run", "latest_capture", "link_copies", "load_sites", "mark_gone", "open_archive",
     "payload_capture", "quality", "record_site_state", "save_articles", "save_failures",
     "save_sites", "search", "start_run", "summary",

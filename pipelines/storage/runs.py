@@ -24,6 +24,12 @@ def start_run(db: sqlite_utils.Database, sites: list[str], mode: str, started_at
     return table.last_pk
 
 
+def complete_sites(db: sqlite_utils.Database) -> set[str]:
+    """Sites that a run which finished (not killed, capped or failed) has crawled."""
+    return {site for row in db.query("select sites from crawl_runs where outcome = 'finished'")
+            for site in json.loads(row["sites"])}
+
+
 def finish_run(db: sqlite_utils.Database, run_id: int, finished_at: str, outcome: str,
                counts: dict[str, int], errors: dict[str, int]) -> None:
     """Record how a run ended: outcome, pages fetched, article counts, errors by kind."""

@@ -1,0 +1,118 @@
+"""Re-reading kept pages without the network: reextract from captures, import of WARC and WACZ
+files written by another tool (warcio's own writer)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+import urllib.request
+import zipfile
+from datetime import UTC, datetime
+
+import pytest
+from conftest import run_bantin
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipelines import replay
+
+COMPARED = ("id", "site", "title", "category", "published_at", "published_raw", "views", "lead",
+            "body", "source", "extractor", "duplicate_of", "legacy_encoding")
+
+
+def rows(db, sql, *params):
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
+def articles(db) -> list[dict]:
+    return rows(db, f"select {', '.join(COMPARED)} from articles order by id")
+
+
+@pytest.fixture
+def archive_copy(crawled, tmp_path):
+    """A copy of the crawled archive with its captures folder."""
+    shutil.copy(crawled["db"], tmp_path / "archive.db")
+    shutil.copytree(crawled["db"].parent / "captures", tmp_path / "captures")
+    return tmp_path / "archive.db"
+
+
+def test_every_response_is_captured_and_indexed(crawled):
+    captures = rows(crawled["db"], "select * from captures")
+    assert {"response"} <= {c["record_type"] for c in captures}
+    assert {200, 404} <= {c["status"] for c in captures}
+    assert any(c["url"].endswith("/robots.txt") for c in captures)
+    files = {c["warc_file"] for c in captures}
+    assert all((crawled["db"].parent / "captures" / name).exists() for name in files)
+    for capture in [c for c in captures if c["record_type"] == "response"][:30]:
+        stored = replay.read_capture(crawled["db"].parent / "captures", capture)
+        assert (capture["url"], capture["status"]) == (stored.url, stored.status)
+
+
+def test_reextract_from_captures_equals_the_crawl(archive_copy):
+    before = articles(archive_copy)
+    with sqlite3.connect(archive_copy) as connection:
+        connection.execute("update articles set body = 'hỏng', title = 'hỏng'")
+    result = run_bantin("reextract", "--db", str(archive_copy))
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert f"reextract: {len(before)} changed" in result.stdout
+    assert before == articles(archive_copy)
+
+
+def test_reextract_of_an_intact_archive_changes_nothing(archive_copy):
+    result = run_bantin("reextract", "--db", str(archive_copy))
+    assert "reextract: 0 changed" in result.stdout
+
+
+def warc_of(portal, urls: list[str]) -> bytes:
+    """A WARC written by warcio's own writer from pages fetched over HTTP (as another tool would)."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for url in urls:
+        with urllib.request.urlopen(url) as response:
+            body = response.read()
+            headers = StatusAndHeaders(f"{response.status} OK", list(response.headers.items()),
+                                       protocol="HTTP/1.0")
+        date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                           http_headers=headers, warc_headers_dict={"WARC-Date": date})
+        writer.write_record(record)
+    return out.getvalue()
+
+
+def article_urls(crawled_db) -> list[str]:
+    return [r["url"] for r in rows(crawled_db, "select url from articles where site in "
+                                   "('sample-hoankiem', 'sample-caugiay') order by id")]
+
+
+@pytest.mark.parametrize("packaging", ["warc", "wacz"])
+def test_import_of_another_tools_warc_yields_the_same_articles(crawled, portal, tmp_path, packaging):
+    urls = article_urls(crawled["db"])
+    data = warc_of(portal, urls)
+    if packaging == "warc":
+        source = tmp_path / "portal.warc.gz"
+        source.write_bytes(data)
+    else:
+        source = tmp_path / "portal.wacz"
+        with zipfile.ZipFile(source, "w") as package:
+            package.writestr("archive/data.warc.gz", data, compress_type=zipfile.ZIP_STORED)
+            package.writestr("datapackage.json", '{"profile": "data-package"}')
+    db = tmp_path / "imported.db"
+    result = run_bantin("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert f"import: {len(urls)} new" in result.stdout
+    sites = ("sample-hoankiem", "sample-caugiay")
+    crawled_rows = [r for r in articles(crawled["db"]) if r["site"] in sites]
+    imported = articles(db)
+    assert [{k: v for k, v in r.items() if k != "duplicate_of"} for r in crawled_rows] == \
+        [{k: v for k, v in r.items() if k != "duplicate_of"} for r in imported]
+    location = str(source.resolve()) + ("#archive/data.warc.gz" if packaging == "wacz" else "")
+    provenance = rows(db, "select distinct origin, warc_file from captures")
+    assert [("import", location)] == [(p["origin"], p["warc_file"]) for p in provenance]
+    again = run_bantin("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
+    assert f"{len(urls)} records imported before" in again.stdout
