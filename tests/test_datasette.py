@@ -69,9 +69,14 @@ def test_whole_articles_table_downloads_as_csv(datasette, crawled):
 def test_tables_and_columns_are_described(datasette):
     data = get(datasette, "/-/metadata.json").json()
     tables = data["databases"]["archive"]["tables"]
-    for table in ("articles", "images", "authors", "attachments", "page_failures"):
+    described = ("articles", "images", "authors", "attachments", "page_failures", "view_counts",
+                 "article_versions", "captures", "crawl_runs", "site_status")
+    for table in described:
         assert tables[table]["description"]
         assert tables[table]["columns"]
+    for table in described:
+        columns = get(datasette, f"/archive/{table}.json?_size=0").json()["columns"]
+        assert set(columns) - {"id", "rowid"} <= set(tables[table]["columns"]), table
     assert data["license"] and data["source"]
 
 
