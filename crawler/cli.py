@@ -299,6 +299,59 @@ def _archive_sites(archive, sites_file) -> list[SiteConfig]:
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
+              show_default=True)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles published on or after this date.")
+@click.option("--site", "sites", multiple=True, help="Only articles of this site (repeatable).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="File to write (default: articles.<format>).")
+def export(fmt, since, sites, db, output) -> None:
+    """Write the articles with their images and authors as CSV, JSON Lines or Parquet.
+
+    Example: bantin export --format parquet --since 2024-01-01 --site hoankiem -o hk.parquet
+    """
+    from datetime import date
+
+    from pipelines import export as exporter
+    from pipelines import storage
+
+    if since:
+        try:
+            date.fromisoformat(since)
+        except ValueError as error:
+            raise click.BadParameter("expected YYYY-MM-DD", param_hint="--since") from error
+    if not Path(db).exists():
+        raise click.ClickException(f"no archive at {db}")
+    path = Path(output or f"articles.{fmt}")
+    archive = storage.open_archive(db)
+    count = exporter.write(exporter.article_records(archive, since, tuple(sites)), fmt, path)
+    archive.close()
+    click.echo(f"export: {count} articles to {path}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+def publish(folder, db) -> None:
+    """Make a read-only snapshot of the archive that Datasette serves as is.
+
+    Example: bantin publish site/ (then serve it as the command prints)
+    """
+    from pipelines.publish import publish as make_snapshot
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no archive at {db}")
+    try:
+        files = make_snapshot(Path(db), Path(folder), Path(__file__).resolve().parents[1])
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"publish: {folder}: " + ", ".join(files))
+    click.echo(f"serve it: datasette serve -i {folder}/archive.db --inspect-file "
+               f"{folder}/inspect-data.json -m {folder}/metadata.json")
+
+
+@cli.command()
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Archive whose article counts are shown (if it exists).")

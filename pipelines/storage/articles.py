@@ -14,6 +14,7 @@ from collections import Counter
 import sqlite_utils
 
 from crawler.parsing import fold_diacritics, is_relative_date
+from crawler.people import find_mentions, person_key
 from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE, TABLES
 
 CHILD_TABLES = ("images", "authors", "attachments")
@@ -22,7 +23,7 @@ QUALITY_FIELDS = ("title", "published_at", "category", "lead", "body", "source",
 # What counts as an edit of the article (view counts never do).
 VERSIONED_FIELDS = ("title", "lead", "body", "source", "captions", "credits")
 UNCOMPARED = ("fetched_at", "first_seen_at", "url", "views", "views_raw", "capture_id", "gone_at",
-              "gone_reason", "extractor")
+              "gone_reason", "extractor", "has_views", "state")
 COMPARED_FIELDS = tuple(c for c in ARTICLE_COLUMNS if c not in UNCOMPARED)
 
 
@@ -52,17 +53,48 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
     else:
         row["first_seen_at"] = record.get("fetched_at")
     children = _child_rows(record)
+    _derive(db, row, record)
     outcome = _outcome(db, existing, row, children)
     if outcome == "changed" and _versioned(existing, _archived_children(db, record["id"])) != \
             _versioned(row, children):
         _keep_version(db, existing, row, change)
+        row["state"] = "edited"
     db.table("articles").upsert(row, pk="id")
     for table, rows in children.items():
         db.table(table).delete_where("article_id = ?", [record["id"]])
         db.table(table).insert_all(rows, pk=TABLES[table]["pk"])
     _observe_views(db, row)
+    _save_mentions(db, record, row)
     _index_for_search(db, record)
     return outcome
+
+
+def _derive(db: sqlite_utils.Database, row: dict, record: dict) -> None:
+    """Fill the columns kept for facets: year, month, has_views, state, author_names."""
+    date = row.get("published_date") or ""
+    row["published_year"] = int(date[:4]) if date[:4].isdigit() else None
+    row["published_month"] = date[:7] or None
+    row["has_views"] = int(row.get("views") is not None)
+    versions = db.execute("select 1 from article_versions where article_id = ? limit 1", [row["id"]])
+    row["state"] = "edited" if versions.fetchone() else "current"
+    names = list(dict.fromkeys(author["name"] for author in record.get("authors", [])))
+    row["author_names"] = json.dumps(names, ensure_ascii=False)
+
+
+def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict) -> None:
+    """Replace the article's mentions of officials (body and captions) and add new people."""
+    texts = [("body", record.get("body") or "")]
+    texts += [("caption", image["caption"]) for image in record.get("images", []) if image.get("caption")]
+    found = {}
+    for where, text in texts:
+        for mention in find_mentions(text):
+            key = person_key(mention.name)
+            db.table("people").insert({"id": key, "name": mention.name}, pk="id", ignore=True)
+            found[key, mention.position, where] = {
+                "article_id": row["id"], "person_id": key, "position": mention.position,
+                "found_in": where, "published_date": row.get("published_date")}
+    db.table("mentions").delete_where("article_id = ?", [row["id"]])
+    db.table("mentions").insert_all(found.values(), pk=TABLES["mentions"]["pk"])
 
 
 def _keep_archived_facts(existing: dict, row: dict) -> None:
@@ -198,8 +230,8 @@ def mark_gone(db: sqlite_utils.Database, article_id: str, reason: str, at: str) 
     """Mark an archived article as gone from its portal (never deleted); True if newly marked."""
     with db.atomic():
         cursor = db.execute(
-            "update articles set gone_at = ?, gone_reason = ? where id = ? and gone_at is null",
-            [at, reason, article_id])
+            "update articles set gone_at = ?, gone_reason = ?, state = 'gone' "
+            "where id = ? and gone_at is null", [at, reason, article_id])
     return cursor.rowcount > 0
 
 

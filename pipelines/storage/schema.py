@@ -17,6 +17,10 @@ ARTICLE_COLUMNS = {
     "asset_entry_id": int, "duplicate_of": str, "legacy_encoding": str, "original_text": str,
     "gone_at": str, "gone_reason": str, "capture_id": int,
     "extractor": str, "fetched_at": str, "first_seen_at": str,
+    # derived, for facets: Hanoi-local year and month, whether a count is printed, history state,
+    # and the credited names as a JSON array
+    "published_year": int, "published_month": str, "has_views": int, "state": str,
+    "author_names": str,
 }
 ARTICLE_FK = [("article_id", "articles", "id")]
 TABLES = {
@@ -43,6 +47,13 @@ TABLES = {
                     "first_seen_at": str, "last_seen_at": str, "replaced_at": str, "change": str,
                     "capture_id": int},
         "pk": ("article_id", "version"), "foreign_keys": ARTICLE_FK,
+    },
+    "people": {"columns": {"id": str, "name": str}, "pk": "id"},
+    "mentions": {
+        "columns": {"article_id": str, "person_id": str, "position": str, "found_in": str,
+                    "published_date": str},
+        "pk": ("article_id", "person_id", "position", "found_in"),
+        "foreign_keys": [*ARTICLE_FK, ("person_id", "people", "id")],
     },
     "page_failures": {
         "columns": {"url": str, "site": str, "kind": str, "reason": str, "status": int,
@@ -77,11 +88,58 @@ INDEXES = {
     "articles": [["site"], ["published_date"], ["category"], ["source"], ["title"],
                  ["duplicate_of"], ["gone_at"]],
     "authors": [["name"]],
+    "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
 }
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "lead", "body", "captions", "authors", "source", "folded")
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+# The key questions as views, so each downloads in full as CSV (``_stream=on``).
+VIEWS = {
+    "offices": """
+        select source as office, count(*) as articles, min(published_date) as first_article,
+          max(published_date) as last_article
+        from articles where source is not null and duplicate_of is null
+        group by source order by articles desc""",
+    "author_credits": """
+        select authors.name, group_concat(distinct authors.role) as roles,
+          count(distinct authors.article_id) as articles
+        from authors group by authors.name order by articles desc""",
+    "articles_per_site_month": """
+        select site, published_month as month, count(*) as articles
+        from articles where duplicate_of is null and published_month is not null
+        group by site, published_month order by published_month, site""",
+    "people_mentioned": """
+        select people.id, people.name, count(distinct mentions.article_id) as articles,
+          min(mentions.published_date) as first_mentioned, max(mentions.published_date) as last_mentioned
+        from people join mentions on mentions.person_id = people.id
+        group by people.id order by articles desc""",
+    "person_positions": """
+        select people.name as person, mentions.position, count(distinct mentions.article_id) as articles,
+          min(mentions.published_date) as first_seen, max(mentions.published_date) as last_seen
+        from mentions join people on people.id = mentions.person_id
+        group by people.id, mentions.position order by people.name, first_seen""",
+    "mention_articles": """
+        select people.name as person, mentions.position, mentions.found_in,
+          articles.published_date, articles.site, articles.title, articles.id as article_id, articles.url
+        from mentions join people on people.id = mentions.person_id
+          join articles on articles.id = mentions.article_id
+        order by people.name, articles.published_date""",
+    "edited_and_removed": """
+        select articles.id, articles.site, articles.title, articles.state, articles.gone_at,
+          articles.gone_reason, count(article_versions.version) as versions,
+          max(article_versions.replaced_at) as last_edit_seen, articles.url
+        from articles left join article_versions on article_versions.article_id = articles.id
+        where articles.state in ('edited', 'gone')
+        group by articles.id order by coalesce(articles.gone_at, last_edit_seen) desc""",
+    "articles_without_body": """
+        select id, site, url, title, extractor, fetched_at,
+          case when body is null or body = '' then 'no body' else 'generic extractor' end as problem
+        from articles where body is null or body = '' or extractor like 'generic/%'
+        order by fetched_at desc""",
+}
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:
@@ -112,3 +170,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(FTS_COLUMNS)}, "
         f"tokenize = '{FTS_TOKENIZER}')"
     )
+    for name, sql in VIEWS.items():
+        wanted = f"CREATE VIEW {name} AS {' '.join(sql.split())}"
+        if _view_sql(db, name) != wanted:
+            with db.atomic():
+                db.execute(f"drop view if exists {name}")
+                db.execute(wanted)
+
+
+def _view_sql(db: sqlite_utils.Database, name: str) -> str | None:
+    """The ``create view`` statement of a view, or ``None`` when there is none."""
+    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name]).fetchone()
+    return row[0] if row else None
