@@ -97,7 +97,7 @@ def _with_bom(send):
 @hookimpl
 def table_actions(datasette, database, table):
     """A one-click Excel-safe download of every row of the table or view."""
-    href = datasette.urls.table(database, table, format="csv") + "?_stream=on&_bom=1&_size=max"
+    href = datasette.urls.table(database, table, format="csv") + "?_stream=on&_bom=1&_dl=on"
     return [{"href": href, "label": "Download all rows as CSV for Excel (UTF-8 with BOM)"}]
 
 

@@ -78,12 +78,19 @@ def snippet(text: str | None, query: str | None) -> str:
 
 
 def _match_spans(folded: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
-    """Character spans where the folded terms occur as whole words (prefix terms as word starts)."""
+    """Character spans where the folded terms occur as whole words (prefix terms as word starts),
+    neighbours separated by a space merged into one span."""
     spans = []
     for text, prefix in terms:
         pattern = r"\b" + r"\W+".join(map(re.escape, text.split())) + (r"\w*" if prefix else r"\b")
         spans += [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []
+    for left, right in sorted(spans):
+        if merged and left <= merged[-1][1] + 1 and not folded[merged[-1][1]:left].strip():
+            merged[-1] = (merged[-1][0], max(right, merged[-1][1]))
+        else:
+            merged.append((left, right))
+    return merged
 
 
 def _window(text: str, position: int) -> tuple[int, int]:
