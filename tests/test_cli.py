@@ -6,7 +6,6 @@ import json
 import unicodedata
 
 from conftest import FAST, FIXTURES, run_bantin
-
 from sampleportal.content import SITE_KEYS, load_site
 
 SEED = FIXTURES / "liferay6" / "seed_article"

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, run_bantin
-
 from crawler.urls import article_id, normalize_url, parse_article_ref
 from sampleportal.content import SITE_KEYS, archive_key, expected_record, load_site
 from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap

@@ -8,8 +8,8 @@ import socket
 import sqlite3
 
 import pytest
-from conftest import FAST, registry_file, run_bantin
 
+from conftest import FAST, registry_file, run_bantin
 from sampleportal.content import load_site
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import DELETED, EDITED, REDIRECTED, VIEWS_PER_EPOCH, Timeline, future_keys

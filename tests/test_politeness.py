@@ -7,8 +7,8 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import FAST, run_bantin
 
+from conftest import FAST, run_bantin
 from crawler.spiders.plan import FetchPlan
 from sampleportal.server import SamplePortal
 

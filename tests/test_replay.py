@@ -11,10 +11,10 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from conftest import run_bantin
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from conftest import run_bantin
 from pipelines import replay
 
 COMPARED = ("id", "site", "title", "category", "published_at", "published_raw", "views", "lead",

@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 import lxml.html
 import pytest
-from conftest import run_bantin
 from datasette.app import Datasette
 
+from conftest import run_bantin
 from crawler.people import find_mentions, normalise_name
 from crawler.publish import datasette_metadata
 from pipelines import storage
