@@ -26,3 +26,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info archive.db archive.db-wal archive.db-shm
+
+bench: $(STAMP)
+	$(BIN)/pip install --quiet trafilatura
+	$(BIN)/python -m bench.run

@@ -70,11 +70,23 @@ def clean_text(text: str | None) -> str:
     return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Translation table: every Latin letter with marks to its base letter, combining marks away."""
+    table: dict[int, str | None] = {code: None for code in range(0x0300, 0x0370)}
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code):
+            table[code] = base
+    table[ord("đ")], table[ord("Đ")] = "d", "D"
+    return table
+
+
+FOLD_TABLE = _fold_table()
+
+
 def fold_diacritics(text: str) -> str:
     """Lower-case ASCII-ish search key of Vietnamese ``text``: tones and marks removed, đ → d."""
-    decomposed = unicodedata.normalize("NFD", clean_text(text).lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    return clean_text(text).lower().translate(FOLD_TABLE)
 
 
 def undouble(text: str) -> str:

@@ -44,6 +44,17 @@ STOP_WORDS = tuple(sorted((
 ), key=len, reverse=True))
 # After one of these words, a run of just two capitalised words is a place name.
 PLACE_WORDS = frozenset(("phường", "quận", "huyện", "xã", "phố", "tỉnh", "thị", "trấn", "thôn"))
+def _by_first_word(phrases) -> dict[str, tuple[str, ...]]:
+    """Phrases grouped by their first word (lower case), longest first, for a quick lookup."""
+    grouped: dict[str, list[str]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase.split()[0].lower(), []).append(phrase)
+    return {word: tuple(sorted(group, key=len, reverse=True)) for word, group in grouped.items()}
+
+
+HEADS_BY_WORD = _by_first_word(TITLE_HEADS)
+STOPS_BY_WORD = _by_first_word(STOP_WORDS)
+TRIGGERS = frozenset((*HEADS_BY_WORD, "đồng"))  # first words that can open a mention
 POSITION_MAX_WORDS = 32  # tokens, dashes of title chains included
 NAME_WORDS = (2, 4)
 TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -75,6 +86,9 @@ def find_mentions(text: str) -> list[Mention]:
     found: list[Mention] = []
     index = 0
     while index < len(words):
+        if words[index][0].lower() not in TRIGGERS:
+            index += 1
+            continue
         mention, next_index = _mention_at(words, index, text)
         if mention and mention not in found:
             found.append(mention)
@@ -111,7 +125,8 @@ def _after_dash(words, name_start: int, name_end: int, text: str) -> tuple[Menti
 
 def _titled(words, index: int, text: str) -> tuple[Mention | None, int]:
     """Form "<Position> <Name>": a title word, position words, then a full name."""
-    if not any(_starts(words, index, head) for head in TITLE_HEADS):
+    heads = HEADS_BY_WORD.get(words[index][0].lower(), ())
+    if not any(_starts(words, index, head) for head in heads):
         return None, index
     end = index + 1
     while end < min(index + POSITION_MAX_WORDS, len(words)):
@@ -180,7 +195,8 @@ def _stop_at(words, index: int) -> bool:
     word = words[index][0]
     if word == "và" and index + 1 < len(words) and words[index + 1][0][:1].isupper():
         return False
-    return word[:1].islower() and any(_starts(words, index, stop) for stop in STOP_WORDS)
+    stops = STOPS_BY_WORD.get(word, ())
+    return word[:1].islower() and any(_starts(words, index, stop) for stop in stops)
 
 
 def _starts(words, index: int, phrase: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from crawler import fonts
@@ -46,12 +46,28 @@ class Site:
 
     def articles_in(self, key: str) -> list[dict]:
         """Articles listed in category ``key``, newest first (as an Asset Publisher orders them)."""
-        listed = [a for a in self.articles if key in a["categories"]]
-        return sorted(listed, key=lambda a: a["published"], reverse=True)
+        return self._listings.get(key, [])
 
     def article(self, url_title: str) -> dict | None:
         """The article whose urlTitle is ``url_title``, or ``None``."""
-        return next((a for a in self.articles if a["url_title"] == url_title), None)
+        return self._by_url_title.get(url_title)
+
+    @cached_property
+    def _listings(self) -> dict[str, list[dict]]:
+        """Category key → its articles, newest first."""
+        listed: dict[str, list[dict]] = {}
+        for article in self.articles:
+            for key in article["categories"]:
+                listed.setdefault(key, []).append(article)
+        return {k: sorted(v, key=lambda a: a["published"], reverse=True) for k, v in listed.items()}
+
+    @cached_property
+    def _by_url_title(self) -> dict[str, dict]:
+        """urlTitle → article (the first one wins)."""
+        found: dict[str, dict] = {}
+        for article in self.articles:
+            found.setdefault(article["url_title"], article)
+        return found
 
 
 @cache

@@ -41,14 +41,27 @@ def route(site: Site, path: str, query: str) -> tuple[str, object] | None:
     if path in ("/", "/trang-chu", "/trang-chu.htm"):
         return "home", None
     params = {k: v[0] for k, v in parse_qs(query).items()}
+    found = _article_paths(site).get(path)
+    if found:
+        return "article", found
     for category in site.categories:
-        for article in site.articles_in(category.key):
-            if path == article_path(site, category, article):
-                return "article", (category, article)
         page = _listing_page_number(site, category, path, params)
         if page:
             return "listing", (category, page)
     return None
+
+
+_PATHS: dict[int, tuple[Site, dict]] = {}
+
+
+def _article_paths(site: Site) -> dict[str, tuple[Category, dict]]:
+    """Article path → (category, article) for every category an article is listed in (cached)."""
+    cached = _PATHS.get(id(site))
+    if cached is None or cached[0] is not site:
+        paths = {article_path(site, category, article): (category, article)
+                 for category in site.categories for article in site.articles_in(category.key)}
+        cached = _PATHS[id(site)] = (site, paths)
+    return cached[1]
 
 
 def _listing_page_number(site: Site, category: Category, path: str, params: dict) -> int | None:

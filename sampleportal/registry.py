@@ -37,3 +37,19 @@ def sample_sites(portal: SamplePortal) -> list[SiteConfig]:
             group_id=site.group_id or None,
         ))
     return sites
+
+
+def write_registry_file(portal: SamplePortal, path) -> object:
+    """Write a registry TOML for the running portal, as a user would for sites of their own."""
+    def toml_list(values) -> str:
+        return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+    lines = []
+    for site in sample_sites(portal):
+        lines += [f"[{site.name}]", f'display_name = "{site.display_name}"',
+                  f'family = "{site.family}"', f"hosts = {toml_list(site.hosts)}",
+                  f"start_urls = {toml_list(site.start_urls)}"]
+        lines += [f"group_id = {site.group_id}"] if site.group_id else []
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

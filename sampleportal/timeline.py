@@ -21,10 +21,10 @@ EDIT_NOTE = " Nội dung bài viết đã được cơ quan soạn thảo cập 
 VIEWS_PER_EPOCH = 7
 
 
-def future_keys() -> list[str]:
-    """The two newest Hoàn Kiếm articles: hidden at epoch 0, published from epoch 1."""
+def future_keys(count: int = 2) -> list[str]:
+    """The newest Hoàn Kiếm articles: hidden at epoch 0, published from epoch 1."""
     articles = sorted(load_site(CHANGED_SITE).articles, key=lambda a: a["published"], reverse=True)
-    return [a["key"] for a in articles[:2]]
+    return [a["key"] for a in articles[:count]]
 
 
 @dataclasses.dataclass
@@ -33,17 +33,20 @@ class Timeline:
 
     epoch: int | None = None
     live_views: bool = False
+    copies: int = 1  # benchmarks: every article served this many times under new identities
+    future: int = 2  # how many of the newest Hoàn Kiếm articles appear only from epoch 1
     visits: Counter = dataclasses.field(default_factory=Counter)
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    copied: dict = dataclasses.field(default_factory=dict)
 
     def site(self, key: str) -> Site:
         """The site as it is at this epoch."""
-        site = load_site(key)
+        site = self._copied(load_site(key))
         if self.epoch is None:
             return site
         if key != CHANGED_SITE:
             return self._with_views(site)
-        hidden = set(future_keys()) if self.epoch == 0 else {DELETED}
+        hidden = set(future_keys(self.future)) if self.epoch == 0 else {DELETED}
         articles = [self._changed(a) for a in site.articles if a["key"] not in hidden]
         return self._with_views(dataclasses.replace(site, articles=articles))
 
@@ -63,6 +66,18 @@ class Timeline:
             self.visits[key, article["key"]] += 1
         return {**article, "views": article["views"] + seen}
 
+    def _copied(self, site: Site) -> Site:
+        """The site with each article repeated ``copies`` times under new identities."""
+        if self.copies <= 1:
+            return site
+        if site.key in self.copied:
+            return self.copied[site.key]
+        articles = list(site.articles)
+        for copy in range(1, self.copies):
+            articles += [_copy(article, copy) for article in site.articles]
+        self.copied[site.key] = dataclasses.replace(site, articles=articles)
+        return self.copied[site.key]
+
     def _changed(self, article: dict) -> dict:
         """The article with this epoch's edit applied."""
         if self.epoch and article["key"] == EDITED:
@@ -78,3 +93,14 @@ class Timeline:
         articles = [{**a, "views": a["views"] + rise} if a["views"] is not None else a
                     for a in site.articles]
         return dataclasses.replace(site, articles=articles)
+
+
+def _copy(article: dict, copy: int) -> dict:
+    """One more identity for an article: new key, urlTitle and ids, same text."""
+    def shifted(value, step):
+        return None if value is None else type(value)(int(value) + copy * step)
+
+    return {**article, "key": f"{article['key']}-c{copy}", "url_title": f"{article['url_title']}-c{copy}",
+            "asset_entry_id": shifted(article["asset_entry_id"], 10_000_000),
+            "numeric_id": shifted(article["numeric_id"], 1_000_000),
+            "cms_id": shifted(article["cms_id"], 10**12)}

@@ -27,20 +27,9 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG
 
 def registry_file(portal, path: Path) -> Path:
     """Write a registry TOML for the running sample portal, as a user would for their own sites."""
-    from sampleportal.registry import sample_sites
+    from sampleportal.registry import write_registry_file
 
-    def toml_list(values) -> str:
-        return "[" + ", ".join(f'"{value}"' for value in values) + "]"
-
-    lines = []
-    for site in sample_sites(portal):
-        lines += [f"[{site.name}]", f'display_name = "{site.display_name}"',
-                  f'family = "{site.family}"', f"hosts = {toml_list(site.hosts)}",
-                  f"start_urls = {toml_list(site.start_urls)}"]
-        lines += [f"group_id = {site.group_id}"] if site.group_id else []
-        lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    return write_registry_file(portal, path)
 
 
 SAMPLE_SITES = [f"sample-{key}" for key in SITE_KEYS]

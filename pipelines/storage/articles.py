@@ -15,7 +15,7 @@ import sqlite_utils
 
 from crawler.parsing import fold_diacritics, is_relative_date
 from crawler.people import find_mentions, person_key
-from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE, TABLES
+from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE
 
 CHILD_TABLES = ("images", "authors", "attachments")
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
@@ -54,15 +54,15 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
         row["first_seen_at"] = record.get("fetched_at")
     children = _child_rows(record)
     _derive(db, row, record)
-    outcome = _outcome(db, existing, row, children)
-    if outcome == "changed" and _versioned(existing, _archived_children(db, record["id"])) != \
-            _versioned(row, children):
-        _keep_version(db, existing, row, change)
+    archived = _archived_children(db, record["id"]) if existing is not None else None
+    outcome = _outcome(existing, archived, row, children)
+    if outcome == "changed" and _versioned(existing, archived) != _versioned(row, children):
+        _keep_version(db, existing, row, change, archived)
         row["state"] = "edited"
-    db.table("articles").upsert(row, pk="id")
+    _upsert(db, "articles", [row], "id")
     for table, rows in children.items():
-        db.table(table).delete_where("article_id = ?", [record["id"]])
-        db.table(table).insert_all(rows, pk=TABLES[table]["pk"])
+        db.execute(f"delete from {table} where article_id = ?", [record["id"]])
+        _insert(db, table, rows)
     _observe_views(db, row)
     _save_mentions(db, record, row)
     _index_for_search(db, record)
@@ -89,12 +89,12 @@ def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict) -> None:
     for where, text in texts:
         for mention in find_mentions(text):
             key = person_key(mention.name)
-            db.table("people").insert({"id": key, "name": mention.name}, pk="id", ignore=True)
+            db.execute("insert or ignore into people (id, name) values (?, ?)", [key, mention.name])
             found[key, mention.position, where] = {
                 "article_id": row["id"], "person_id": key, "position": mention.position,
                 "found_in": where, "published_date": row.get("published_date")}
-    db.table("mentions").delete_where("article_id = ?", [row["id"]])
-    db.table("mentions").insert_all(found.values(), pk=TABLES["mentions"]["pk"])
+    db.execute("delete from mentions where article_id = ?", [row["id"]])
+    _insert(db, "mentions", list(found.values()))
 
 
 def _keep_archived_facts(existing: dict, row: dict) -> None:
@@ -144,16 +144,34 @@ def _archived_children(db: sqlite_utils.Database, article_id: str) -> dict[str, 
             for table in CHILD_TABLES}
 
 
-def _outcome(db, existing: dict | None, row: dict, children: dict) -> str:
+def _outcome(existing: dict | None, archived: dict | None, row: dict, children: dict) -> str:
     """``new``, ``changed`` or ``unchanged`` for a row about to be written."""
     if existing is None:
         return "new"
     if any(existing.get(field) != row.get(field) for field in COMPARED_FIELDS):
         return "changed"
-    archived = _archived_children(db, row["id"])
     if any(_canonical(archived[t]) != _canonical(children[t]) for t in CHILD_TABLES):
         return "changed"
     return "unchanged"
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Insert rows (all with the same keys) with one prepared statement."""
+    if rows:
+        columns = list(rows[0])
+        db.conn.executemany(
+            f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+            [[row[c] for c in columns] for row in rows])
+
+
+def _upsert(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str) -> None:
+    """Insert rows or update them in place (their rowid, and so the search index link, kept)."""
+    if rows:
+        columns = list(rows[0])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != pk)
+        db.conn.executemany(
+            f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
+            f"on conflict({pk}) do update set {updates}", [[row[c] for c in columns] for row in rows])
 
 
 def _canonical(rows: list[dict]) -> list[str]:
@@ -170,11 +188,12 @@ def _versioned(row: dict, children: dict) -> dict:
             "credits": json.dumps(credits, ensure_ascii=False)}
 
 
-def _keep_version(db: sqlite_utils.Database, existing: dict, row: dict, change: str) -> None:
+def _keep_version(db: sqlite_utils.Database, existing: dict, row: dict, change: str,
+                  archived: dict) -> None:
     """Store the archived text of an article as a version, before it is replaced."""
     number = db.execute("select count(*) from article_versions where article_id = ?",
                         [existing["id"]]).fetchone()[0] + 1
-    version = _versioned(existing, _archived_children(db, existing["id"]))
+    version = _versioned(existing, archived)
     db.table("article_versions").insert({
         "article_id": existing["id"], "version": number, **version,
         "extractor": existing.get("extractor"), "first_seen_at": existing.get("first_seen_at"),
@@ -186,9 +205,8 @@ def _keep_version(db: sqlite_utils.Database, existing: dict, row: dict, change: 
 def _observe_views(db: sqlite_utils.Database, row: dict) -> None:
     """Record the view count seen at this fetch (one row per observation)."""
     if row.get("views") is not None and row.get("fetched_at"):
-        db.table("view_counts").upsert(
-            {"article_id": row["id"], "observed_at": row["fetched_at"], "views": row["views"]},
-            pk=("article_id", "observed_at"))
+        db.execute("insert or replace into view_counts (article_id, observed_at, views) values (?, ?, ?)",
+                   [row["id"], row["fetched_at"], row["views"]])
 
 
 def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:

@@ -1,0 +1,353 @@
+"""bantin benchmarks: how fast, how big, measured side by side. ``make bench`` runs them all.
+
+Each benchmark prints its figure beside its target and the run writes ``bench/RESULTS.md``
+(figures, machine, date, commands). Nothing here fails a build.
+
+    .venv/bin/python -m bench.run                    # everything (1,000,000-article archive)
+    .venv/bin/python -m bench.run --only extraction --only reextract
+    .venv/bin/python -m bench.run --scale 100000     # a smaller archive for the scale benchmark
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "CLOSESPIDER_PAGECOUNT=0"]
+QUERIES = ["hội nghị", "hoi nghi", "Đinh Hồng Phong", "dinh hong phong", "tuyên giáo",
+           "tuyen giao", "chuyển đổi số", "chuyen doi so", "an sinh xã hội", "an sinh xa hoi"]
+
+
+def main() -> None:
+    """Run the chosen benchmarks and write bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=list(BENCHMARKS))
+    parser.add_argument("--scale", type=int, default=1_000_000, help="articles in the scale benchmark")
+    args = parser.parse_args()
+    rows, notes = [], []
+    with tempfile.TemporaryDirectory(prefix="bantin-bench-") as folder:
+        for name in args.only or BENCHMARKS:
+            print(f"== {name}", flush=True)
+            result_rows, result_notes = BENCHMARKS[name](Path(folder), args)
+            for row in result_rows:
+                print(f"   {row[1]}: {row[2]}   (target: {row[3]})", flush=True)
+            rows += result_rows
+            notes += result_notes
+    write_results(rows, notes, args)
+
+
+def crawl_overhead(folder: Path, args) -> tuple[list, list]:
+    """bantin's full crawl against a bare Scrapy spider fetching the same pages (median of 3)."""
+    from sampleportal.registry import write_registry_file
+    from sampleportal.server import SamplePortal
+    from sampleportal.timeline import Timeline
+
+    bantin, bare = [], []
+    with SamplePortal(timeline=Timeline(copies=12)) as portal:
+        sites = write_registry_file(portal, folder / "sites.toml")
+        names = [f"sample-{k}" for k in portal.servers]
+        for attempt in range(3):
+            start = len(portal.hits)
+            stats = _crawl_stats([str(BIN / "bantin"), "crawl", *names, "--full", "--sites", str(sites),
+                                  "--db", str(folder / f"overhead-{attempt}.db"), *FAST])
+            bantin.append(stats["response_received_count"] / stats["elapsed_time_seconds"])
+            urls = folder / "urls.txt"
+            urls.write_text("\n".join(portal.url(h.site) + h.target for h in portal.hits[start:]
+                                      if h.target != "/robots.txt"), encoding="utf-8")
+            stats = _crawl_stats([str(BIN / "scrapy"), "runspider", str(ROOT / "bench" / "bare_spider.py"),
+                                  "-a", f"urls_file={urls}", *FAST])
+            bare.append(stats["response_received_count"] / stats["elapsed_time_seconds"])
+    ratio = statistics.median(bantin) / statistics.median(bare)
+    pages = stats["response_received_count"]
+    return [("crawl", "bantin crawl, pages/s", f"{statistics.median(bantin):.0f}", "-"),
+            ("crawl", "bare Scrapy on the same pages, pages/s", f"{statistics.median(bare):.0f}", "-"),
+            ("crawl", "bantin / bare Scrapy", f"{ratio:.2f}", ">= 0.8")], \
+        [f"Crawl overhead: {pages} pages of the sample portal (each article served 12 times under new "
+         f"identities), 8 requests per host at a time, no delays, median of 3 runs each."]
+
+
+def _crawl_stats(command: list[str]) -> dict:
+    """Run a crawl command; the numbers of its Scrapy stats dump."""
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    stats = dict(re.findall(r"'([a-z_/]+)': ([\d.]+)", result.stderr))
+    if "response_received_count" not in stats:
+        raise RuntimeError(f"crawl failed: {result.stderr[-1500:]}")
+    return {k: float(v) for k, v in stats.items()}
+
+
+def extraction(folder: Path, args) -> tuple[list, list]:
+    """Page objects and parsers alone, per page, against trafilatura's bare_extraction."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.pages import extract_article
+
+    pages = _fixture_pages()
+    heavy = _heavy_page(pages)
+    ours = {name: _times(lambda u=url, b=body: extract_article(
+        HtmlResponse(u, body=b, encoding=None).selector, u, "bench"), 30) for name, url, body in pages}
+    heavy_ours = _times(lambda: extract_article(HtmlResponse(heavy[1], body=heavy[2]).selector,
+                                                heavy[1], "bench"), 30)
+    rows = [("extraction", "bantin, median ms per page (all golden fixtures)",
+             f"{_ms(_median_all(ours)):.2f}", "<= 1"),
+            ("extraction", "bantin, p95 ms per page (all golden fixtures)",
+             f"{_ms(_p95_all(ours)):.2f}", "-"),
+            ("extraction", f"bantin, median ms, {len(heavy[2]) // 1024} KB page with heavy chrome",
+             f"{_ms(statistics.median(heavy_ours)):.2f}", "-")]
+    try:
+        import trafilatura
+    except ImportError:
+        return rows, ["trafilatura is not installed: `make bench` installs it (benchmark only)."]
+    theirs = {name: _times(lambda b=body: trafilatura.bare_extraction(b.decode("utf-8", "replace")), 5)
+              for name, _, body in pages}
+    heavy_theirs = _times(lambda: trafilatura.bare_extraction(heavy[2].decode("utf-8")), 5)
+    speedup = _median_all(theirs) / _median_all(ours)
+    rows += [("extraction", "trafilatura bare_extraction, median ms per page",
+              f"{_ms(_median_all(theirs)):.2f}", "-"),
+             ("extraction", "trafilatura, median ms, heavy page",
+              f"{_ms(statistics.median(heavy_theirs)):.2f}", "-"),
+             ("extraction", "bantin faster than trafilatura on the heavy page by",
+              f"{statistics.median(heavy_theirs) / statistics.median(heavy_ours):.0f}x", "-"),
+             ("extraction", "bantin faster than trafilatura by", f"{speedup:.0f}x", ">= 20x")]
+    return rows, [f"Extraction: {len(pages)} golden fixture pages (article pages of every family and "
+                  "variant) parsed from bytes as in production, 30 runs each (trafilatura: 5)."]
+
+
+def _fixture_pages() -> list[tuple[str, str, bytes]]:
+    """(name, url, body) of every golden fixture that is an article."""
+    import json
+
+    pages = []
+    for folder in sorted((ROOT / "tests" / "fixtures" / "pages").glob("*/*")):
+        expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        if "error_kind" not in expected:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            pages.append((folder.name, meta["url"], (folder / "page.html").read_bytes()))
+    return pages
+
+
+def _heavy_page(pages) -> tuple[str, str, bytes]:
+    """The seed page grown to about 150 KB with menus, related lists and a long footer."""
+    _, url, body = next(p for p in pages if p[0] == "seed_article")
+    chrome = "".join(f'<li><a href="/muc-{n}">Chuyên mục thông tin số {n} của quận</a></li>'
+                     for n in range(900))
+    related = "".join(f'<li><a href="/tin-{n}">Tin hoạt động của phường số {n}</a> '
+                      f"(0{n % 9 + 1}/09/2022)</li>" for n in range(600))
+    text = body.decode("utf-8").replace("<footer", f'<nav class="mega"><ul>{chrome}</ul></nav>'
+                                                    f'<div class="tin-khac"><ul>{related}</ul></div><footer')
+    return "heavy", url, text.encode("utf-8")
+
+
+def _times(function, repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` calls."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _median_all(times: dict) -> float:
+    """Median over pages of each page's median time."""
+    return statistics.median(statistics.median(t) for t in times.values())
+
+
+def _p95_all(times: dict) -> float:
+    """95th percentile over pages of each page's median time."""
+    medians = sorted(statistics.median(t) for t in times.values())
+    return medians[min(len(medians) - 1, round(0.95 * (len(medians) - 1)))]
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def reextract(folder: Path, args) -> tuple[list, list]:
+    """``reextract`` over captures of 10,000 article pages, one process."""
+    import dataclasses
+
+    from crawler.sites import SiteConfig
+    from pipelines import replay, storage
+    from pipelines.warc import Fetch, RotatingWarcWriter
+    from sampleportal.content import SITE_KEYS
+    from sampleportal.families import article_path
+    from sampleportal.render import friendly_url
+    from sampleportal.site import respond
+    from sampleportal.timeline import Timeline
+
+    timeline = Timeline(copies=getattr(args, "copies", 121))
+    db = storage.open_archive(folder / "reextract.db")
+    writer = RotatingWarcWriter(folder / "captures", "bench")
+    sites, count = [], 0
+    for key in SITE_KEYS:
+        site = timeline.site(key)
+        origin = f"http://127.0.0.1:{9000 + len(sites)}"
+        sites.append(SiteConfig(f"bench-{key}", (origin[7:],), (origin + "/",), family=site.family,
+                                group_id=site.group_id or None))
+        for article in site.articles:
+            category = site.category(article["categories"][0])
+            path = friendly_url(category, article["url_title"]) if site.family == "liferay6" \
+                else article_path(site, category, article)
+            reply = respond(key, path, "", timeline=timeline)
+            written = writer.write_fetch(Fetch(origin + path, reply.status, "OK",
+                                               [("Content-Type", reply.content_type)], reply.body, [],
+                                               datetime.now(UTC)))
+            storage.add_capture(db, {"url": origin + path, "site": f"bench-{key}", "status": 200,
+                                     "fetched_at": datetime.now(UTC).isoformat(), "record_type": "response",
+                                     "warc_file": written.warc_file, "offset": written.offset})
+            count += 1
+    writer.close()
+    started = time.perf_counter()
+    outcomes = replay.reextract(db, folder / "captures", [dataclasses.replace(s) for s in sites])
+    seconds = time.perf_counter() - started
+    db.close()
+    rate = count / seconds
+    label = f"reextract of {count:,} article captures, pages/s (one core)"
+    return [("reextract", label, f"{rate:.0f}", ">= 500")], \
+        [f"Re-extraction: {count:,} captured article pages (the sample portal's articles under "
+         f"{timeline.copies} identities each) into an empty archive: {outcomes.get('new', 0):,} rows "
+         f"written in {seconds:.1f} s, WARC reading, extraction, mentions and full-text index included."]
+
+
+def incremental(folder: Path, args) -> tuple[list, list]:
+    """Pages fetched by a full crawl, an unchanged incremental re-run, and one with 5 new articles."""
+    from sampleportal.registry import write_registry_file
+    from sampleportal.server import SamplePortal
+    from sampleportal.timeline import Timeline
+
+    timeline = Timeline(epoch=0, future=5)
+    counts = {}
+    with SamplePortal(timeline=timeline) as portal:
+        sites = write_registry_file(portal, folder / "sites-incremental.toml")
+        names = [f"sample-{k}" for k in portal.servers]
+        db = folder / "incremental.db"
+        for label, extra in (("full crawl", ["--full"]), ("incremental, nothing changed", []),
+                             ("incremental, 5 new articles", [])):
+            if label.endswith("new articles"):
+                timeline.epoch = 1
+            start = len(portal.hits)
+            subprocess.run([str(BIN / "bantin"), "crawl", *names, *extra, "--sites", str(sites),
+                            "--db", str(db), *FAST[:4]], capture_output=True, check=True, cwd=ROOT)
+            counts[label] = len([h for h in portal.hits[start:] if h.target != "/robots.txt"])
+    share = counts["incremental, nothing changed"] / counts["full crawl"]
+    rows = [("incremental", f"{label}: pages fetched", str(n), "-") for label, n in counts.items()]
+    rows.append(("incremental", "unchanged re-run / full crawl", f"{share:.0%}", "<= 10% + recent articles"))
+    return rows, ["Incremental cost: the 7-site sample portal; the last run after 5 articles appear "
+                  "(the changing portal also edits one article, deletes one and redirects one)."]
+
+
+def archive_scale(folder: Path, args) -> tuple[list, list]:
+    """A synthetic archive at scale through Datasette: search, facets, CSV export."""
+    from bench.synthetic import build
+
+    path = folder / "archive.db"
+    built = build(path, args.scale)
+    rows = [("scale", f"build {args.scale:,} articles, seconds", f"{built['seconds']:.0f}", "-"),
+            ("scale", "file size per article, KB", f"{built['bytes'] / args.scale / 1024:.1f}", "-")]
+    rows += asyncio.run(_datasette_figures(path))
+    return rows, [f"Archive at scale: {args.scale:,} synthetic articles over {built['sites']} sites and "
+                  "10 years (texts drawn from the sample portal), queried in-process through Datasette's "
+                  "own client (ASGI, no network)."]
+
+
+async def _datasette_figures(path: Path) -> list:
+    """Search latency p50/p95, facet page time and one site's full CSV export."""
+    from datasette.app import Datasette
+
+    from crawler.publish import datasette_metadata
+
+    ds = Datasette([str(path)], metadata=datasette_metadata(path))
+    await ds.client.get("/archive/articles.json?_size=1")
+    latencies = []
+    for query in QUERIES * 3:
+        start = time.perf_counter()
+        response = await ds.client.get(f"/archive/search.json?q={quote(query)}&_shape=objects")
+        latencies.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.text[:300]
+    latencies.sort()
+    start = time.perf_counter()
+    facets = await ds.client.get("/archive/articles.json?_extra=facet_results&_size=50")
+    facet_seconds = time.perf_counter() - start
+    data = facets.json()
+    timed_out = data.get("facets_timed_out") or data.get("facet_results", {}).get("timed_out", [])
+    start = time.perf_counter()
+    export = await ds.client.get("/archive/articles.csv?_stream=on&site=hoankiem")
+    export_seconds = time.perf_counter() - start
+    lines = export.text.count("\n")
+    return [("scale", "search p50 ms (10 queries, with and without diacritics)",
+             f"{latencies[len(latencies) // 2] * 1000:.0f}", "-"),
+            ("scale", "search p95 ms", f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f}", "<= 200"),
+            ("scale", "facet page (8 facets), s" + _timed_out(timed_out), f"{facet_seconds:.2f}", "<= 1"),
+            ("scale", f"CSV export of one site ({lines:,} lines), s", f"{export_seconds:.1f}", "-")]
+
+
+def _timed_out(facets: list[str]) -> str:
+    """A note naming the facets Datasette gave up on (its facet time limit), if any."""
+    return f"; timed out: {', '.join(facets)}" if facets else ""
+
+
+def memory(folder: Path, args) -> tuple[list, list]:
+    """Peak RSS of a crawl of about 20,000 pages."""
+    from sampleportal.registry import write_registry_file
+    from sampleportal.server import SamplePortal
+    from sampleportal.timeline import Timeline
+
+    with SamplePortal(timeline=Timeline(copies=240)) as portal:
+        sites = write_registry_file(portal, folder / "sites-memory.toml")
+        names = [f"sample-{k}" for k in portal.servers]
+        command = [str(BIN / "bantin"), "crawl", *names, "--full", "--sites", str(sites), "--db",
+                   str(folder / "memory.db"), *FAST[:6], "-s", "CLOSESPIDER_PAGECOUNT=20000"]
+        probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
+                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True,
+                                check=True, cwd=ROOT)
+        seconds = time.perf_counter() - start
+        pages = len(portal.hits)
+    peak_mb = int(result.stdout.strip().splitlines()[-1]) / 1024
+    return [("memory", f"peak RSS of a {pages:,}-page crawl, MB", f"{peak_mb:.0f}", "<= 300")], \
+        [f"Memory: {pages:,} pages in {seconds:.0f} s (captures, archive writes and extraction included)."]
+
+
+BENCHMARKS = {"crawl": crawl_overhead, "extraction": extraction, "reextract": reextract,
+              "incremental": incremental, "scale": archive_scale, "memory": memory}
+
+
+def write_results(rows: list, notes: list, args) -> None:
+    """bench/RESULTS.md: the table, the notes, the machine, the date and the command."""
+    machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        text = cpuinfo.read_text()
+        model = re.search(r"model name\t: (.*)", text)
+        machine += f", {text.count('processor' + chr(9))} cores" + (f" ({model.group(1)})" if model else "")
+    command = "python -m bench.run " + " ".join(sys.argv[1:])
+    out = io.StringIO()
+    out.write("# bantin benchmarks\n\n")
+    out.write(f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}\n- Machine: {machine}\n")
+    out.write(f"- Command: `{command.strip()}` (from `make bench`)\n\n")
+    out.write("| benchmark | measure | figure | target |\n|---|---|---|---|\n")
+    for row in rows:
+        out.write(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} |\n")
+    out.write("\n" + "\n".join(f"- {note}" for note in notes) + "\n")
+    RESULTS.write_text(out.getvalue(), encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
