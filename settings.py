@@ -35,6 +35,7 @@ ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 300}
 # Every response is kept as WARC records beside the archive. The capture middleware sits above
 # RedirectMiddleware (600) so redirects and error pages are captured as received.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.politeness.SiteBoundsMiddleware": 50,
     "pipelines.capture.CaptureMiddleware": 610,
     "crawler.politeness.CrawlDelayMiddleware": 620,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -50,8 +51,14 @@ BANTIN_STOP_AFTER_KNOWN = 10
 BANTIN_REFRESH_DAYS = 7
 BANTIN_REFRESH_MIN_HOURS = 12
 
-# A hard cap of pages per run, for weeks of unattended runs.
+# A hard cap of pages per run, for weeks of unattended runs, and limits on what one answer may
+# cost: a page larger than 8 MB (also after decompression) is dropped, redirects stop after 5,
+# a category is paged through at most 2,000 listing pages per run.
 CLOSESPIDER_PAGECOUNT = 20000
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+BANTIN_MAX_LISTING_PAGES = 2000
 
 # Retries wait longer each time: 5 s, 10 s, 20 s ... at most 5 minutes.
 RETRY_BACKOFF_BASE = 5.0

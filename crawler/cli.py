@@ -60,6 +60,9 @@ def crawl(site_names, all_sites, statuses, start_urls, db, full, sites_file, ove
         raise click.ClickException(str(error)) from error
     stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()),
                       mode="full" if full else "incremental")
+    if stats.get("bantin/disk_full"):
+        raise click.ClickException(f"disk full while writing {db} or its captures; crawl stopped, "
+                                   f"the archive is consistent: {stats['bantin/disk_full']}")
     _print_crawl_report(db, stats)
     if not stats.get("response_received_count"):
         raise click.ClickException("no page could be fetched: check the start URLs and the network")
@@ -135,11 +138,12 @@ def extract(file, url, site_name) -> None:
     """
     from scrapy.http import HtmlResponse
 
+    from crawler.charsets import decoded
     from crawler.items import NotAnArticle
     from crawler.pages import extract_article
 
     site = _site_for_url(url, site_name)
-    response = HtmlResponse(url=url, body=Path(file).read_bytes())
+    response = decoded(HtmlResponse(url=url, body=Path(file).read_bytes()))
     try:
         article = extract_article(response.selector, url, site.name, home_group_id=site.group_id,
                                   family=site.family)

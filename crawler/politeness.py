@@ -1,4 +1,8 @@
-"""Politeness fit for weeks of unattended runs: robots.txt ``Crawl-delay`` and retries with backoff.
+"""Politeness and bounds for weeks of unattended runs: site bounds, robots.txt ``Crawl-delay`` and
+retries with backoff.
+
+:class:`SiteBoundsMiddleware` drops any request for a host outside its site, redirects included,
+so no page and no redirect can steer the crawler off the registry.
 
 Scrapy obeys robots.txt rules but ignores ``Crawl-delay``; :class:`CrawlDelayMiddleware` reads it
 from each host's robots.txt and holds that host's download slot to it (AutoThrottle may slow the
@@ -15,6 +19,17 @@ from urllib.parse import urlsplit
 from protego import Protego
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+
+class SiteBoundsMiddleware:
+    """Refuse requests (new or redirected) for hosts that are not the request's own site."""
+
+    def process_request(self, request):
+        """IgnoreRequest for a URL its site does not own (robots.txt requests carry no site)."""
+        site = request.cb_kwargs.get("site")
+        if site is not None and not site.owns(request.url):
+            raise IgnoreRequest(f"off-site: {urlsplit(request.url).netloc} is not a host of {site.name}")
 
 
 class CrawlDelayMiddleware:

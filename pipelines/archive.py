@@ -10,7 +10,10 @@ the spider as ``crawler.archive_state``, ``crawler.failed_urls`` and ``crawler.c
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import sqlite3
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -69,10 +72,23 @@ class ArchivePipeline:
     def close_spider(self) -> None:
         """Flush what is queued and link republished copies to their originals."""
         self.flush()
-        self.crawler.stats.set_value("bantin/copies_linked", storage.link_copies(self.db))
+        try:
+            self.crawler.stats.set_value("bantin/copies_linked", storage.link_copies(self.db))
+        except (sqlite3.OperationalError, OSError) as error:
+            if not is_disk_full(error):
+                raise
 
     def spider_closed(self, reason: str) -> None:
-        """Write how the run ended, then close the archive."""
+        """Write how the run ended (if the disk still takes it), then close the archive."""
+        try:
+            self._finish_run(reason)
+        except (sqlite3.OperationalError, OSError) as error:
+            if not is_disk_full(error):
+                raise
+        self.db.close()
+
+    def _finish_run(self, reason: str) -> None:
+        """The run's crawl_runs row: counts, errors by kind, outcome."""
         stats = self.crawler.stats.get_stats()
         counts = {f"articles_{name}": stats.get(f"bantin/articles_{name}", 0) for name in RUN_COUNTS}
         counts["pages_fetched"] = stats.get("response_received_count", 0)
@@ -80,9 +96,18 @@ class ArchivePipeline:
                   if k.startswith("bantin/failed/")}
         outcome = reason if counts["pages_fetched"] else "failed"
         storage.finish_run(self.db, self.run_id, _now(), outcome, counts, errors)
-        self.db.close()
 
     def flush(self) -> None:
+        """Write queued records; on a full disk, stop the crawl with a clear reason."""
+        try:
+            self._write_queued()
+        except (sqlite3.OperationalError, OSError) as error:
+            if not is_disk_full(error):
+                raise
+            stop_for_full_disk(self.crawler, error)
+            self.articles, self.failures = [], []
+
+    def _write_queued(self) -> None:
         """Write queued articles and failures, one transaction each, and count the outcomes."""
         stats = self.crawler.stats
         if self.articles:
@@ -96,6 +121,34 @@ class ArchivePipeline:
                         self.db, failure.article_id, failure.reason, failure.fetched_at):
                     stats.inc_value("bantin/articles_gone")
             self.failures = []
+
+
+def is_disk_full(error: Exception) -> bool:
+    """True for the errors of a full disk (or a file-size limit) from SQLite or the OS."""
+    text = str(error).lower()
+    return getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or \
+        "disk is full" in text or "disk i/o error" in text or "file too large" in text
+
+
+def stop_for_full_disk(crawler, error: Exception) -> None:
+    """Log one clear line and close the crawl with reason ``disk_full``."""
+    if crawler.stats.get_value("bantin/disk_full"):
+        return
+    crawler.stats.set_value("bantin/disk_full", str(error)[:200])
+    logging.getLogger("bantin").error("disk full, crawl stopped: %s", error)
+    _schedule(crawler.engine.close_spider_async(reason="disk_full"))
+
+
+_PENDING: set = set()
+
+
+def _schedule(coroutine) -> None:
+    """Run a coroutine on the crawl's event loop without waiting for it (kept referenced)."""
+    import asyncio
+
+    task = asyncio.ensure_future(coroutine)
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
 
 
 def _now() -> str:

@@ -18,10 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
 
 from pipelines import storage, warc
+from pipelines.archive import is_disk_full, stop_for_full_disk
+
+MAX_DECODED = 8 * 1024 * 1024  # bytes of a compressed body decoded for its content digest
 
 
 def captures_folder(settings) -> Path:
@@ -69,6 +72,11 @@ class CaptureMiddleware:
         if self.db:
             self.db.close()
 
+    def process_exception(self, request, exception):
+        """Record a fetch that failed without a response; let other middlewares handle it."""
+        if self.writer is not None and not isinstance(exception, IgnoreRequest):
+            _error_capture(self, request, exception)
+
     def process_response(self, request, response):
         """Capture ``response`` and pass it on unchanged."""
         if self.writer is None:
@@ -79,7 +87,14 @@ class CaptureMiddleware:
         unchanged = previous is not None
         revisit_of = {"digest": previous["digest"], "uri": previous["url"],
                       "warc_date": _warc_date(previous["fetched_at"])} if unchanged else None
-        written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
+        try:
+            written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            stop_for_full_disk(self.crawler, error)
+            self.writer = None
+            return response
         request.meta["bantin_capture_id"] = storage.add_capture(self.db, {
             "url": response.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
             "status": response.status, "fetched_at": fetched_at.isoformat(),
@@ -92,14 +107,24 @@ class CaptureMiddleware:
         return response
 
 
+def _error_capture(middleware, request, exception) -> None:
+    """Index a fetch that got no response (reset, timeout, refused) with its error."""
+    storage.add_capture(middleware.db, {
+        "url": request.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
+        "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "record_type": "error",
+        "error": f"{type(exception).__name__}: {exception}"[:300], "origin": "crawl",
+        "run_id": getattr(middleware.crawler, "bantin_run_id", None),
+    })
+
+
 def _content_digest(response) -> str | None:
     """Content digest of a text response, decompressing a ``Content-Encoding`` body first."""
     if not isinstance(response, TextResponse):
         return None
     if not response.headers.get("Content-Encoding"):
         return warc.content_digest(response.text)
-    try:
-        body = zlib.decompress(response.body, 47)  # gzip or zlib wrapper, detected
+    try:  # gzip or zlib wrapper, detected; never more than the download size limit
+        body = zlib.decompressobj(47).decompress(response.body, MAX_DECODED)
     except zlib.error:
         body = response.body
     return warc.content_digest(body.decode(response.encoding, errors="replace"))

@@ -11,6 +11,7 @@ articles into PageFailure records with a one-line reason.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
+from crawler.charsets import decoded
 from crawler.items import Article, NotAnArticle, PageFailure, SiteCheck
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
@@ -42,6 +44,8 @@ class PortalSpider(scrapy.Spider):
         self.mode = mode
         self.plan = FetchPlan(mode=mode)
         self.seen_articles: set[str] = set()
+        self.listing_pages: Counter = Counter()
+        self.listings_seen: set = set()
         self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
 
     @classmethod
@@ -89,14 +93,15 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400 or not isinstance(response, TextResponse):
             yield self._failure(response, site, f"http_{response.status}", "listing page unavailable")
             return
-        page = ListingPage(response.selector, response.url)
+        page = ListingPage(decoded(response).selector, response.url)
         known_in_a_row = response.meta.get("known_in_a_row", 0)
-        for request, known in self._article_requests(page.article_links(), site):
+        links = page.article_links()
+        for request, known in self._article_requests(links, site):
             known_in_a_row = known_in_a_row + 1 if known else 0
             if request is not None:
                 yield request
         further = page.menu_links() if response.meta.get("home") else []
-        if self.plan.keep_paging(site.name, known_in_a_row):
+        if self._keep_paging(site, response, known_in_a_row, links):
             further = page.page_links() + further
         for url in further:
             if site.owns(url):
@@ -114,6 +119,10 @@ class PortalSpider(scrapy.Spider):
             reason = f"redirected to {response.url}, not an article"
             yield self._failure(response, site, "redirected_away", reason)
             return
+        if b"\x00" in response.body[:2048]:
+            yield self._failure(response, site, "binary", "binary content served as a web page")
+            return
+        response = decoded(response)
         try:
             article = extract_article(response.selector, response.url, site.name,
                                       home_group_id=site.group_id, fetched_at=_now(),
@@ -133,7 +142,9 @@ class PortalSpider(scrapy.Spider):
         """Record a request that got no response (robots.txt, DNS, refused, timeout)."""
         request = failure.request
         site = request.cb_kwargs["site"]
-        kind = "disallowed" if failure.check(IgnoreRequest) else "fetch_error"
+        kind = "fetch_error"
+        if failure.check(IgnoreRequest):
+            kind = "offsite" if failure.getErrorMessage().startswith("off-site") else "disallowed"
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
         self.logger.warning("not fetched: %s (%s)", request.url, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
@@ -146,6 +157,18 @@ class PortalSpider(scrapy.Spider):
         """Log the crawl's closing summary: articles stored and pages that failed, by kind."""
         stats = self.crawler.stats.get_stats()
         self.logger.info("bantin summary: %s", format_summary(stats))
+
+    def _keep_paging(self, site: SiteConfig, response, known_in_a_row: int, links: list[str]) -> bool:
+        """Whether to follow a listing page's paging links: not past the listing-page cap, not
+        from a page listing exactly what an earlier listing page listed (a page number past the
+        end answered with page 1 again, a calendar trap), and as the fetch plan says."""
+        self.listing_pages[site.name] += 1
+        if self.listing_pages[site.name] > self.crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 2000):
+            return False
+        fingerprint = (site.name, frozenset(normalize_url(link) for link in links))
+        repeated = fingerprint in self.listings_seen and not response.meta.get("start")
+        self.listings_seen.add(fingerprint)
+        return not repeated and self.plan.keep_paging(site.name, known_in_a_row)
 
     def _original_of(self, article) -> str | None:
         """Id of the original when the article belongs to another known site's Liferay group."""

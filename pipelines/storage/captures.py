@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 CAPTURE_FIELDS = ("url", "site", "status", "fetched_at", "record_type", "digest", "content_digest",
-                  "warc_file", "offset", "length", "refers_to", "origin", "run_id")
+                  "warc_file", "offset", "length", "refers_to", "origin", "run_id", "error")
 
 
 def add_capture(db: sqlite_utils.Database, capture: dict) -> int:

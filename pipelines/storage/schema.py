@@ -63,7 +63,8 @@ TABLES = {
     "captures": {
         "columns": {"id": int, "url": str, "site": str, "status": int, "fetched_at": str,
                     "record_type": str, "digest": str, "content_digest": str, "warc_file": str,
-                    "offset": int, "length": int, "refers_to": int, "origin": str, "run_id": int},
+                    "offset": int, "length": int, "refers_to": int, "origin": str, "run_id": int,
+                    "error": str},
         "pk": "id",
     },
     "crawl_runs": {
