@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler.charsets import decoded
@@ -142,16 +141,14 @@ class PortalSpider(scrapy.Spider):
         """Record a request that got no response (robots.txt, DNS, refused, timeout)."""
         request = failure.request
         site = request.cb_kwargs["site"]
-        kind = "fetch_error"
-        if failure.check(IgnoreRequest):
-            kind = "offsite" if failure.getErrorMessage().startswith("off-site") else "disallowed"
+        kind = failure_kind(failure.type.__name__, failure.getErrorMessage())
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
-        self.logger.warning("not fetched: %s (%s)", request.url, reason)
+        requested = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.logger.warning("not fetched: %s (%s)", requested, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
-        if request.meta.get("start") and kind == "fetch_error":
+        if request.meta.get("start") and kind in ("connection", "timeout", "fetch_error"):
             yield SiteCheck(site.name, urlsplit(request.url).netloc, "dead", reason, _now())
-        yield PageFailure(site=site.name, url=request.url, kind=kind, reason=reason,
-                          fetched_at=_now())
+        yield PageFailure(site=site.name, url=requested, kind=kind, reason=reason, fetched_at=_now())
 
     def closed(self, reason: str) -> None:
         """Log the crawl's closing summary: articles stored and pages that failed, by kind."""
@@ -215,6 +212,26 @@ class PortalSpider(scrapy.Spider):
         return PageFailure(site=site.name, url=requested, kind=kind, reason=reason,
                            status=response.status, fetched_at=_now(),
                            article_id=article_id(site.name, ref, site.group_id) if ref else None)
+
+
+# (words in the exception's name or message, failure kind), first match wins
+FAILURE_KINDS = (
+    ("Forbidden by robots.txt", "disallowed"),
+    ("off-site", "offsite"),
+    ("max redirections", "redirect_loop"),
+    ("larger than", "too_large"),
+    ("Ignored response", "too_large"),
+    ("Timeout", "timeout"),
+    ("DataLoss", "truncated"),
+    ("Connection", "connection"),
+    ("DNSLookup", "connection"),
+)
+
+
+def failure_kind(error_type: str, message: str) -> str:
+    """Short label of a fetch that got no usable response, from its error type and message."""
+    text = f"{error_type}: {message}"
+    return next((kind for words, kind in FAILURE_KINDS if words in text), "fetch_error")
 
 
 def _site_check(site: SiteConfig, response) -> SiteCheck:
