@@ -13,6 +13,7 @@ beside ``ARCHIVE_DB``), ``BANTIN_WARC_MAX_BYTES`` (rotation size).
 from __future__ import annotations
 
 import os
+import sqlite3
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,26 +76,36 @@ class CaptureMiddleware:
     def process_exception(self, request, exception):
         """Record a fetch that failed without a response; let other middlewares handle it."""
         if self.writer is not None and not isinstance(exception, IgnoreRequest):
-            _error_capture(self, request, exception)
+            try:
+                _error_capture(self, request, exception)
+            except (OSError, sqlite3.Error) as error:
+                if not is_disk_full(error):
+                    raise
+                stop_for_full_disk(self.crawler, error)
+                self.writer = None
 
     def process_response(self, request, response):
-        """Capture ``response`` and pass it on unchanged."""
+        """Capture ``response`` and pass it on unchanged (a full disk stops the crawl)."""
         if self.writer is None:
             return response
+        try:
+            self._capture(request, response)
+        except (OSError, sqlite3.Error) as error:
+            if not is_disk_full(error):
+                raise
+            stop_for_full_disk(self.crawler, error)
+            self.writer = None
+        return response
+
+    def _capture(self, request, response) -> None:
+        """Write the WARC records of ``response`` and index them."""
         fetched_at = datetime.now(UTC).replace(microsecond=0)
         digest = _content_digest(response)
         previous = storage.capture_with_content(self.db, digest, response.status) if digest else None
         unchanged = previous is not None
         revisit_of = {"digest": previous["digest"], "uri": previous["url"],
                       "warc_date": _warc_date(previous["fetched_at"])} if unchanged else None
-        try:
-            written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
-        except OSError as error:
-            if not is_disk_full(error):
-                raise
-            stop_for_full_disk(self.crawler, error)
-            self.writer = None
-            return response
+        written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
         request.meta["bantin_capture_id"] = storage.add_capture(self.db, {
             "url": response.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
             "status": response.status, "fetched_at": fetched_at.isoformat(),
@@ -104,7 +115,6 @@ class CaptureMiddleware:
             "length": written.length, "refers_to": previous["id"] if unchanged else None,
             "origin": "crawl", "run_id": getattr(self.crawler, "bantin_run_id", None),
         })
-        return response
 
 
 def _error_capture(middleware, request, exception) -> None:

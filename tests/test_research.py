@@ -223,5 +223,11 @@ def test_publish_makes_a_snapshot_datasette_serves_as_is(crawled, tmp_path):
     snapshot = Datasette(immutables=[str(folder / "archive.db")], inspect_data=inspect,
                          metadata=json.loads((folder / "metadata.json").read_text()))
     assert SEED_ID in search_ids(snapshot, "dinh hong phong")
+    assert not snapshot.databases["archive"].is_mutable
+    write = get(snapshot, "/archive.json?sql=" + quote("delete from articles"))
+    assert write.status_code == 400 and "SELECT" in write.text
+    metadata = json.loads((folder / "metadata.json").read_text())
+    queries = metadata["databases"]["archive"]["queries"].values()
+    assert not any(query.get("write") for query in queries)
     again = run_bantin("publish", str(folder), "--db", str(crawled["db"]))
     assert 1 == again.returncode and "publish into an empty folder" in again.stderr
