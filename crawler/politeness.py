@@ -7,8 +7,8 @@ so no page and no redirect can steer the crawler off the registry.
 Scrapy obeys robots.txt rules but ignores ``Crawl-delay``; :class:`CrawlDelayMiddleware` reads it
 from each host's robots.txt and holds that host's download slot to it (AutoThrottle may slow the
 slot further, never speed it up). :class:`BackoffRetryMiddleware` retries 5xx answers and timeouts
-like Scrapy's RetryMiddleware, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds (at most
-``RETRY_BACKOFF_MAX``) before the n-th retry.
+like Scrapy's RetryMiddleware, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds, or the
+server's ``Retry-After`` if longer (at most ``RETRY_BACKOFF_MAX``), before the n-th retry.
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, with an exponentially growing wait before each retry."""
 
     async def process_response(self, request, response):
-        """Retry a retryable status after the backoff wait."""
+        """Retry a retryable status after the backoff wait (or the server's ``Retry-After``)."""
         result = super().process_response(request, response)
-        await self._wait(result)
+        await self._wait(result, _retry_after(response))
         return result
 
     async def process_exception(self, request, exception):
@@ -90,12 +90,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(result)
         return result
 
-    async def _wait(self, result) -> None:
-        """Sleep before a retry request is handed back (no wait for anything else)."""
+    async def _wait(self, result, asked: float = 0.0) -> None:
+        """Sleep before a retry request is handed back (no wait for anything else): the backoff,
+        or longer if the server asked, never past ``RETRY_BACKOFF_MAX``."""
         if not isinstance(result, Request):
             return
         retry_times = result.meta.get("retry_times", 1)
         settings = self.crawler.settings
-        delay = min(settings.getfloat("RETRY_BACKOFF_BASE", 5.0) * 2 ** (retry_times - 1),
-                    settings.getfloat("RETRY_BACKOFF_MAX", 300.0))
-        await asyncio.sleep(delay)
+        backoff = settings.getfloat("RETRY_BACKOFF_BASE", 5.0) * 2 ** (retry_times - 1)
+        await asyncio.sleep(min(max(backoff, asked), settings.getfloat("RETRY_BACKOFF_MAX", 300.0)))
+
+
+def _retry_after(response) -> float:
+    """Seconds a ``Retry-After`` header asks for (0 when absent or given as a date)."""
+    value = (response.headers.get("Retry-After") or b"").decode("latin-1").strip()
+    return float(value) if value.isdigit() else 0.0

@@ -41,13 +41,16 @@ class SamplePortal:
         self.timeline = timeline or Timeline()
         self.crawl_delays = crawl_delays or {}
         self.failing: Counter = Counter()  # (site, path and query) -> 503 answers still to give
+        self.retry_after: int | None = None
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
 
-    def fail(self, site: str, target: str, times: int = 1) -> None:
-        """Answer the next ``times`` requests of ``target`` (path and query) with 503."""
+    def fail(self, site: str, target: str, times: int = 1, retry_after: int | None = None) -> None:
+        """Answer the next ``times`` requests of ``target`` (path and query) with 503, asking
+        for ``retry_after`` seconds of patience when given."""
         self.failing[site, target] += times
+        self.retry_after = retry_after
 
     def _failing(self, site: str, target: str) -> bool:
         """Whether this request gets a 503 (and count it)."""
@@ -97,7 +100,8 @@ class SamplePortal:
                 parts = urlsplit(self.path)
                 sister = f"http://localhost:{self.server.server_address[1]}"
                 if portal._failing(site_key, self.path):
-                    reply = Reply(503, "text/html; charset=utf-8", b"<h1>Service Unavailable</h1>")
+                    reply = Reply(503, "text/html; charset=utf-8", b"<h1>Service Unavailable</h1>",
+                                  retry_after=portal.retry_after)
                 else:
                     reply = respond(site_key, parts.path, parts.query, sister_origin=sister,
                                     timeline=portal.timeline,
@@ -112,6 +116,8 @@ class SamplePortal:
                 self.send_header("Liferay-Portal", "Liferay Portal Community Edition 6.2 CE GA6")
                 if reply.location:
                     self.send_header("Location", reply.location)
+                if reply.retry_after:
+                    self.send_header("Retry-After", str(reply.retry_after))
                 self.end_headers()
                 self.wfile.write(reply.body)
 

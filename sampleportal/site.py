@@ -46,6 +46,7 @@ class Reply:
     content_type: str
     body: bytes
     location: str | None = None
+    retry_after: int | None = None
 
 
 # Sites served in a legacy single-byte charset instead of UTF-8.

@@ -53,6 +53,12 @@ def gzip_bomb() -> bytes:
     return gzip.compress(b"<p>" + b"0" * 100_000_000, compresslevel=9)
 
 
+@cache
+def large_page() -> bytes:
+    """An article page of about 11 MB."""
+    return (article_html("Trang rất lớn") + "<p>x</p>" * 1_400_000).encode("utf-8")
+
+
 class HostilePortal:
     """The hostile site on one port and a bystander site (another host) on another."""
 
@@ -63,6 +69,7 @@ class HostilePortal:
         self._lock = threading.Lock()
 
     def __enter__(self) -> HostilePortal:
+        gzip_bomb(), large_page()  # made before serving: building them must not stall answers
         for name in ("hostile", "bystander"):
             server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler(name))
             server.daemon_threads = True
@@ -169,7 +176,7 @@ class HostilePortal:
         if fault == "nhi-phan":
             return handler._send(200, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40)
         if fault == "trang-lon":
-            return handler._send(200, article_html("Trang rất lớn") + "<p>x</p>" * 1_400_000)
+            return handler._send(200, large_page())
         if fault == "bom-gzip":
             return handler._send(200, gzip_bomb(), {"Content-Encoding": "gzip"})
         if fault == "vong-lap":

@@ -13,7 +13,8 @@ from hostile import ARTICLE, TITLES, HostilePortal
 from conftest import run_bantin
 
 LIMITS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=1",
-          "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "DOWNLOAD_MAXSIZE=2000000",
+          "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "RETRY_BACKOFF_MAX=2",
+          "-s", "DOWNLOAD_MAXSIZE=2000000",
           "-s", "DOWNLOAD_WARNSIZE=1000000", "-s", "CLOSESPIDER_PAGECOUNT=300",
           "-s", "BANTIN_MAX_LISTING_PAGES=50", "-s", "LOG_LEVEL=WARNING"]
 # fault -> the failure kind it must leave in page_failures

@@ -70,6 +70,18 @@ def test_server_errors_are_retried_with_backoff(tmp_path):
     assert first_wait >= 0.3 and second_wait >= 0.6
 
 
+def test_retry_after_is_honoured(tmp_path):
+    with SamplePortal() as portal:
+        portal.fail("caugiay", "/xay-dung-dang", times=1, retry_after=1)
+        start = portal.url("caugiay") + "/xay-dung-dang"
+        result = run_bantin("crawl", "--start-url", start, "--db", str(tmp_path / "a.db"), *FAST,
+                            "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "CLOSESPIDER_PAGECOUNT=3")
+        assert 0 == result.returncode, result.stderr[-2000:]
+        tries = [hit for hit in portal.hits if hit.target == "/xay-dung-dang"]
+    assert [503, 200] == [hit.status for hit in tries]
+    assert tries[1].at - tries[0].at >= 1.0
+
+
 def test_pages_per_run_are_capped(tmp_path):
     import sqlite3
 
