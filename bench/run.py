@@ -43,7 +43,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bantin-bench-") as folder:
         for name in args.only or BENCHMARKS:
             print(f"== {name}", flush=True)
-            result_rows, result_notes = BENCHMARKS[name](Path(folder), args)
+            try:
+                result_rows, result_notes = BENCHMARKS[name](Path(folder), args)
+            except Exception as error:  # a failed benchmark is reported, not fatal
+                result_rows, result_notes = [(name, "did not complete", str(error)[:160], "-")], []
             for row in result_rows:
                 print(f"   {row[1]}: {row[2]}   (target: {row[3]})", flush=True)
             rows += result_rows
@@ -272,14 +275,15 @@ async def _datasette_figures(path: Path) -> list:
 
     from crawler.publish import datasette_metadata
 
-    ds = Datasette([str(path)], metadata=datasette_metadata(path))
+    ds = Datasette([str(path)], metadata=datasette_metadata(path),
+                   settings={"suggest_facets": False, "facet_time_limit_ms": 500})
     await ds.client.get("/archive/articles.json?_size=1")
-    latencies = []
+    latencies, timeouts = [], 0
     for query in QUERIES * 3:
         start = time.perf_counter()
         response = await ds.client.get(f"/archive/search.json?q={quote(query)}&_shape=objects")
         latencies.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.text[:300]
+        timeouts += response.status_code != 200
     latencies.sort()
     start = time.perf_counter()
     facets = await ds.client.get("/archive/articles.json?_extra=facet_results&_size=50")
@@ -293,6 +297,8 @@ async def _datasette_figures(path: Path) -> list:
     return [("scale", "search p50 ms (10 queries, with and without diacritics)",
              f"{latencies[len(latencies) // 2] * 1000:.0f}", "-"),
             ("scale", "search p95 ms", f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f}", "<= 200"),
+            ("scale", "searches stopped by Datasette's 1 s SQL time limit",
+             f"{timeouts} of {len(latencies)}", "0"),
             ("scale", "facet page (8 facets), s" + _timed_out(timed_out), f"{facet_seconds:.2f}", "<= 1"),
             ("scale", f"CSV export of one site ({lines:,} lines), s", f"{export_seconds:.1f}", "-")]
 

@@ -87,7 +87,8 @@ TABLES = {
 }
 INDEXES = {
     "articles": [["site"], ["published_date"], ["category"], ["source"], ["title"],
-                 ["duplicate_of"], ["gone_at"]],
+                 ["duplicate_of"], ["gone_at"], ["published_year"], ["published_month"],
+                 ["has_views"], ["state"], ["published_at"]],
     "authors": [["name"]],
     "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
