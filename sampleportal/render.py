@@ -181,8 +181,8 @@ def article_body(site: Site, article: dict, locale: str = "vi", date_html: str |
     return "\n".join(parts)
 
 
-def date_text(article: dict, locale: str = "vi") -> str:
-    """The date line's text: label, ``dd/mm/yyyy | HH:mm`` and view count, as the template prints it."""
+def _date_parts(article: dict, locale: str) -> tuple[str, str | None]:
+    """The date (with its label) and the view count, as the template prints them."""
     date = printed_date(article)
     if locale == "en":
         date = f"Publish date {date}"
@@ -191,19 +191,18 @@ def date_text(article: dict, locale: str = "vi") -> str:
     views = printed_views(article)
     if views and locale == "en":
         views = views.replace("Lượt xem", "View count")
+    return date, views
+
+
+def date_text(article: dict, locale: str = "vi") -> str:
+    """The date line's text: label, ``dd/mm/yyyy | HH:mm`` and view count, as the template prints it."""
+    date, views = _date_parts(article, locale)
     return f"{date}  | {views}" if views else date
 
 
 def _date_line(article: dict, locale: str, theme: str) -> str:
     """The template's date line, its labels in English on locale copies."""
-    date = printed_date(article)
-    if locale == "en":
-        date = f"Publish date {date}"
-    elif article["date_label"]:
-        date = f"{article['date_label']} {date}"
-    views = printed_views(article)
-    if views and locale == "en":
-        views = views.replace("Lượt xem", "View count")
+    date, views = _date_parts(article, locale)
     tail = f"  | {escape(views)}" if views else ""
     if theme == "longbien":
         return f'<div class="time-news"><span>{escape(date)}</span>{tail}</div>'
