@@ -76,7 +76,7 @@ def crawl_overhead(folder: Path, args) -> tuple[list, list]:
                                   "-a", f"urls_file={urls}", *FAST])
             bare.append(stats["response_received_count"] / stats["elapsed_time_seconds"])
     ratio = statistics.median(bantin) / statistics.median(bare)
-    pages = stats["response_received_count"]
+    pages = int(stats["response_received_count"])
     return [("crawl", "bantin crawl, pages/s", f"{statistics.median(bantin):.0f}", "-"),
             ("crawl", "bare Scrapy on the same pages, pages/s", f"{statistics.median(bare):.0f}", "-"),
             ("crawl", "bantin / bare Scrapy", f"{ratio:.2f}", ">= 0.8")], \
@@ -318,7 +318,7 @@ def memory(folder: Path, args) -> tuple[list, list]:
         sites = write_registry_file(portal, folder / "sites-memory.toml")
         names = [f"sample-{k}" for k in portal.servers]
         command = [str(BIN / "bantin"), "crawl", *names, "--full", "--sites", str(sites), "--db",
-                   str(folder / "memory.db"), *FAST[:6], "-s", "CLOSESPIDER_PAGECOUNT=20000"]
+                   str(folder / "memory.db"), *FAST[:8], "-s", "CLOSESPIDER_PAGECOUNT=20000"]
         probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
                  "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         start = time.perf_counter()
