@@ -35,6 +35,18 @@ def registry_file(portal, path: Path) -> Path:
 SAMPLE_SITES = [f"sample-{key}" for key in SITE_KEYS]
 
 
+def rows(db, sql: str, *params) -> list[dict]:
+    """Query an archive (a SQLite file) as plain dicts."""
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
 def run_bantin(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     """Run the installed ``bantin`` command and capture its output."""
     return subprocess.run([str(BANTIN), *args], cwd=cwd, capture_output=True, text=True,

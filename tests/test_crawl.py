@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -10,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, run_bantin
+from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, rows, run_bantin
 from crawler.urls import article_id, normalize_url, parse_article_ref
 from sampleportal.content import SITE_KEYS, archive_key, expected_record, load_site
 from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap
@@ -26,14 +25,6 @@ def expected_ids() -> set[str]:
     return ids
 
 
-def rows(db, sql: str, *params) -> list[dict]:
-    """Query the archive as plain dicts."""
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 def test_archives_exactly_the_portals_articles(crawled):

@@ -4,13 +4,12 @@ fault with its reason, invents nothing and loses nothing."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 import pytest
 from hostile import ARTICLE, TITLES, HostilePortal
 
-from conftest import run_bantin
+from conftest import rows, run_bantin
 
 LIMITS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=1",
           "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "RETRY_BACKOFF_MAX=2",
@@ -24,15 +23,6 @@ EXPECTED_KINDS = {
     "vong-lap": "redirect_loop", "sang-host-khac": "offsite", "khong-tieu-de": "no_title",
     "khong-ngay": "no_date", "ngay-hong": "no_date",
 }
-
-
-def rows(db, sql, *params):
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 
 import pytest
 
-from conftest import FAST, registry_file, run_bantin
+from conftest import FAST, registry_file, rows, run_bantin
 from sampleportal.content import load_site
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import DELETED, EDITED, REDIRECTED, VIEWS_PER_EPOCH, Timeline, future_keys
@@ -18,13 +17,6 @@ SITES = ["sample-hoankiem", "sample-longbien"]
 STOP_AFTER = ["-s", "BANTIN_STOP_AFTER_KNOWN=3"]
 
 
-def rows(db, sql, *params):
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 def article(key: str) -> dict:

@@ -14,20 +14,13 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import run_bantin
+from conftest import rows, run_bantin
 from pipelines import replay
 
 COMPARED = ("id", "site", "title", "category", "published_at", "published_raw", "views", "lead",
             "body", "source", "extractor", "duplicate_of", "legacy_encoding")
 
 
-def rows(db, sql, *params):
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 def articles(db) -> list[dict]:
