@@ -90,8 +90,9 @@ def _liferay6_reply(site: Site, path: str, query: str, locale: str, timeline: Ti
     article_match = ARTICLE_PATH.match(path)
     params = {k: v[0] for k, v in parse_qs(query).items()}
     url_title = article_match.group("url_title") if article_match else params.get("_101_urlTitle")
-    if url_title and timeline.redirect(site.key, url_title):
-        return Reply(301, "text/html; charset=utf-8", b"", location=timeline.redirect(site.key, url_title))
+    redirect = timeline.redirect(site.key, url_title) if url_title else None
+    if redirect:
+        return Reply(301, "text/html; charset=utf-8", b"", location=redirect)
     if article_match:
         return _article_reply(site, url_title, article_match.group("group_id"), locale, timeline)
     if url_title:

@@ -47,6 +47,29 @@ def rows(db, sql: str, *params) -> list[dict]:
         connection.close()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server to start on, or a closed port)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_datasette(base: str) -> None:
+    """Wait until a Datasette started at ``base`` answers (20 s at most)."""
+    import time
+    import urllib.request
+
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("Datasette did not start")
+
+
 def run_bantin(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     """Run the installed ``bantin`` command and capture its output."""
     return subprocess.run([str(BANTIN), *args], cwd=cwd, capture_output=True, text=True,

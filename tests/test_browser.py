@@ -4,15 +4,12 @@ search without diacritics, open the seed article, see its captions, download the
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import BANTIN
+from conftest import BANTIN, free_port, wait_for_datasette
 from sampleportal.content import load_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,18 +26,11 @@ def server(crawled, tmp_path):
     """`bantin serve` on a free loopback port over a copy of the crawled archive."""
     shutil.copy(crawled["db"], tmp_path / "archive.db")
     shutil.copytree(crawled["db"].parent / "captures", tmp_path / "captures")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([str(BANTIN), "serve", "--db", str(tmp_path / "archive.db"),
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_datasette(base)
     yield base
     process.terminate()
     process.wait(timeout=10)

@@ -117,31 +117,22 @@ def test_demo_crawls_the_sample_portal_and_reports(tmp_path):
 
 def test_serve_runs_datasette_with_the_projects_metadata(crawled):
     import shutil
-    import socket
     import subprocess
-    import time
     import urllib.request
 
-    from conftest import BANTIN
+    from conftest import BANTIN, free_port, wait_for_datasette
 
     copy = crawled["db"].parent / "renamed.db"
     shutil.copy(crawled["db"], copy)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([str(BANTIN), "serve", "--db", str(copy), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = f"http://127.0.0.1:{port}/renamed/articles.json?_search=dinh+hong+phong&_shape=objects"
-        data = None
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    data = json.loads(response.read())
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert data is not None, "Datasette did not answer"
+        base = f"http://127.0.0.1:{port}"
+        wait_for_datasette(base)
+        url = f"{base}/renamed/articles.json?_search=dinh+hong+phong&_shape=objects"
+        with urllib.request.urlopen(url, timeout=2) as response:
+            data = json.loads(response.read())
         assert any("Hoàn Kiếm" in row["title"] for row in data["rows"])
     finally:
         server.terminate()

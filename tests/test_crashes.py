@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from conftest import BANTIN, FAST, registry_file, run_bantin
+from conftest import BANTIN, FAST, free_port, registry_file, run_bantin, wait_for_datasette
 from pipelines import replay
 from sampleportal.content import archive_key, load_site
 from sampleportal.server import SamplePortal
@@ -100,20 +100,16 @@ def test_a_full_disk_stops_the_crawl_cleanly(tmp_path):
 
 
 def test_datasette_reads_while_a_crawl_writes(tmp_path):
-    import socket
-
     with SamplePortal(timeline=Timeline(copies=6)) as portal:
         sites = registry_file(portal, tmp_path / "sites.toml")
         db = tmp_path / "archive.db"
         seeded = run_bantin("crawl", "sample-caugiay", "--sites", str(sites), "--db", str(db), *FAST)
         assert 0 == seeded.returncode, seeded.stderr[-2000:]
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         server = subprocess.Popen([str(BANTIN), "serve", "--db", str(db), "--port", str(port)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
-        _wait_for(base)
+        wait_for_datasette(base)
         stop, latencies, failures = threading.Event(), [], []
         reader = threading.Thread(target=_read_steadily, args=(base, stop, latencies, failures))
         reader.start()
@@ -129,14 +125,6 @@ def test_datasette_reads_while_a_crawl_writes(tmp_path):
     assert max(latencies) < 1.0
 
 
-def _wait_for(base: str) -> None:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("Datasette did not start")
 
 
 def _read_steadily(base: str, stop: threading.Event, latencies: list, failures: list) -> None:

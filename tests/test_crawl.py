@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, rows, run_bantin
+from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, free_port, rows, run_bantin
 from crawler.urls import article_id, normalize_url, parse_article_ref
 from sampleportal.content import SITE_KEYS, archive_key, expected_record, load_site
 from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap
@@ -188,11 +188,7 @@ def test_asset_entry_id_is_kept_when_a_link_shows_it(crawled):
 
 
 def test_crawl_that_reaches_nothing_fails_with_one_line(tmp_path):
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = free_port()
     result = run_bantin("crawl", "--start-url", f"http://127.0.0.1:{closed_port}/tin-tuc",
                         "--db", str(tmp_path / "a.db"), *FAST, "-s", "RETRY_TIMES=0")
     assert 1 == result.returncode

@@ -4,11 +4,10 @@ view-count series, revisit records, crawl runs and site status."""
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
-from conftest import FAST, registry_file, rows, run_bantin
+from conftest import FAST, free_port, registry_file, rows, run_bantin
 from sampleportal.content import load_site
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import DELETED, EDITED, REDIRECTED, VIEWS_PER_EPOCH, Timeline, future_keys
@@ -124,9 +123,7 @@ def test_every_run_is_recorded(history):
 
 
 def test_a_dead_host_is_recorded_per_site(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     sites = tmp_path / "sites.toml"
     sites.write_text(f'[gone-portal]\nhosts = ["127.0.0.1:{port}"]\n'
                      f'start_urls = ["http://127.0.0.1:{port}/tin-tuc"]\n', encoding="utf-8")
