@@ -60,14 +60,13 @@ OFFICE_WORDS = (
 OFFICE_MAX_WORDS = 12
 
 SITE_SUFFIX_WORDS = ("cổng", "portal", "trang thông tin")
-WHITESPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str | None) -> str:
     """Return ``text`` in NFC with runs of whitespace (NBSP included) folded to one space, stripped."""
     if not text:
         return ""
-    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _fold_table() -> dict[int, str | None]:

@@ -10,6 +10,7 @@ from parsel import Selector
 
 from crawler.items import Article, NotAnArticle
 from crawler.pages import cms2025, generic, liferay6, liferay7, view_content
+from crawler.pages.select import compiled
 from crawler.urls import parse_article_ref
 
 FAMILIES = {
@@ -36,7 +37,7 @@ def detect_family(url: str, selector: Selector) -> str:
     if ref is not None:
         return ref.family
     for family, css in PAGE_MARKERS:
-        if selector.css(css):
+        if compiled(css)(selector.root):
             return family
     return "generic"
 

@@ -7,17 +7,23 @@ category selectors; the date line, credits, captions and office are found by the
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from crawler import fonts, parsing
 from crawler.items import Article, NotAnArticle
 from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import Reading, read_blocks
+from crawler.pages.select import compiled, first, text_of, texts_of_all
 from crawler.urls import article_id, is_document, parse_article_ref
 
 ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".error-page")
+ANY_ERROR_BOX = ", ".join(ERROR_SELECTORS)
+# A cheap first look (class attributes only) before the exact selectors: most pages have no error box.
+MAYBE_ERROR_BOX = etree.XPath("//@class[contains(., 'error') or contains(., 'alert-danger')]")
 ERROR_PHRASES = (
     "the requested resource was not found", "không tìm thấy", "không tồn tại",
     "an unexpected system error occurred", "đã xảy ra lỗi",
@@ -36,6 +42,7 @@ class TemplateArticlePage:
 
     def __init__(self, selector: Selector, url: str):
         self.selector = selector
+        self.root = selector.root
         self.url = url
 
     def to_article(self, site: str, home_group_id: int | None = None,
@@ -44,9 +51,9 @@ class TemplateArticlePage:
 
         ``fetched_at`` (ISO 8601) resolves relative dates such as ``17 giờ trước``.
         """
-        raise_if_error_page(self.selector)
+        raise_if_error_page(self.root)
         container = self._container()
-        parts = blocks(container.root)
+        parts = blocks(container)
         legacy = repair_legacy_text(parts)
         reading = read_blocks(parts, self._date_line_index(parts), base_url=self.url)
         title = self._title(container, reading)
@@ -59,13 +66,13 @@ class TemplateArticlePage:
         article.legacy_encoding, article.original_text = legacy.encoding, legacy.original
         return article
 
-    def _container(self) -> Selector:
-        """The article container, or NotAnArticle when the page has none."""
+    def _container(self):
+        """The article container (an lxml element), or NotAnArticle when the page has none."""
         for css in self.CONTAINERS:
-            found = self.selector.css(css)
-            if found:
-                return found[0]
-        raise_if_error_page(self.selector, check_headings=True)
+            found = first(self.root, css)
+            if found is not None:
+                return found
+        raise_if_error_page(self.root, check_headings=True)
         raise NotAnArticle("no_container", f"no article container ({self.CONTAINERS[0]})")
 
     def _date_line_index(self, parts: list) -> int:
@@ -75,51 +82,67 @@ class TemplateArticlePage:
                 return index
         raise NotAnArticle("no_date", "no publish date line (dd/mm/yyyy | HH:mm)")
 
-    def _title(self, container: Selector, reading: Reading) -> str:
+    def _title(self, container, reading: Reading) -> str:
         """The title as printed: a title element, else the line above the date, else ``<title>``."""
         for scope in (container, self._scope(container)):
             for css in self.TITLE_SELECTORS:
-                found = scope.css(css)
-                text = parsing.clean_text(" ".join(found[0].css("::text").getall())) if found else ""
+                found = first(scope, css)
+                text = text_of(found) if found is not None else ""
                 if text:
                     return text
         if reading.above_date:
             return reading.above_date
-        page_title = parsing.strip_site_suffix(self.selector.css("title::text").get(""))
+        page_title = parsing.strip_site_suffix(page_title_text(self.root))
         if page_title:
             return page_title
         raise NotAnArticle("no_title", "no title")
 
-    def _category(self, container: Selector) -> str | None:
+    def _category(self, container) -> str | None:
         """The category header around the article, printed once."""
         scope = self._scope(container)
         for css in self.CATEGORY_SELECTORS:
-            text = parsing.clean_text(" ".join(scope.css(f"{css} ::text").getall()))
+            text = texts_of_all(scope, css)
             if text:
                 return parsing.undouble(text)
         return None
 
-    def _scope(self, container: Selector) -> Selector:
+    def _scope(self, container):
         """The box around the article container (the whole page if there is none)."""
-        around = container.xpath(self.SCOPE_XPATH)
-        return around[0] if around else self.selector
+        around = _xpath(self.SCOPE_XPATH)(container)
+        return around[0] if around else self.root
 
 
-def raise_if_error_page(selector: Selector, *, check_headings: bool = False) -> None:
+@lru_cache(maxsize=64)
+def _xpath(expression: str) -> etree.XPath:
+    """An XPath expression compiled once."""
+    return etree.XPath(expression)
+
+
+PAGE_TITLE = etree.XPath("descendant-or-self::title/text()", smart_strings=False)
+
+
+def page_title_text(root) -> str:
+    """The first text of the page's ``<title>`` as written (``""`` when it has none)."""
+    found = PAGE_TITLE(root)
+    return found[0] if found else ""
+
+
+def raise_if_error_page(root, *, check_headings: bool = False) -> None:
     """Raise NotAnArticle for a portal error page served with status 200.
 
-    Error boxes are always checked; headings (``The requested resource was not found``) only with
-    ``check_headings``, for pages that have no article container, since a real title may say
-    "không tồn tại".
+    ``root`` is the page's lxml root element. Error boxes are always checked; headings (``The
+    requested resource was not found``) only with ``check_headings``, for pages that have no
+    article container, since a real title may say "không tồn tại".
     """
-    for css in ERROR_SELECTORS:
-        message = parsing.clean_text(" ".join(selector.css(f"{css} ::text").getall()))
-        if message:
-            raise NotAnArticle("error_page", f"error page: {message[:120]}")
+    if MAYBE_ERROR_BOX(root) and compiled(ANY_ERROR_BOX)(root):
+        for css in ERROR_SELECTORS:
+            message = texts_of_all(root, css)
+            if message:
+                raise NotAnArticle("error_page", f"error page: {message[:120]}")
     if not check_headings:
         return
-    for heading in selector.css("h1, h2"):
-        text = parsing.clean_text(" ".join(heading.css("::text").getall()))
+    for heading in compiled("h1, h2")(root):
+        text = text_of(heading)
         if any(phrase in text.lower() for phrase in ERROR_PHRASES):
             raise NotAnArticle("error_page", f"error page: {text[:120]}")
 
@@ -180,12 +203,15 @@ def build_article(page, site: str, home_group_id: int | None, fetched_at: str | 
     )
 
 
-def attachments(container: Selector, base_url: str) -> list[dict]:
-    """Links to attached documents: ``[{"url": absolute, "label": link text}]``."""
+def attachments(container, base_url: str) -> list[dict]:
+    """Links to attached documents under an lxml element: ``[{"url": absolute, "label": text}]``."""
     found: dict[str, dict] = {}
-    for link in container.css("a[href]"):
-        url = urljoin(base_url, link.attrib["href"].strip())
+    for link in container.iter("a"):
+        href = link.get("href")
+        if href is None:
+            continue
+        url = urljoin(base_url, href.strip())
         if is_document(url) and url not in found:
-            label = parsing.clean_text(" ".join(link.css("::text").getall()))
+            label = text_of(link)
             found[url] = {"url": url, "label": label or None}
     return list(found.values())

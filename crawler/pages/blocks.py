@@ -7,8 +7,10 @@ centred, list item, table cell) so the page objects never walk the tree themselv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.parsing import clean_text
@@ -24,9 +26,13 @@ SKIP_TAGS = frozenset((
 BOLD_TAGS = frozenset(("strong", "b"))
 ITALIC_TAGS = frozenset(("em", "i"))
 CAPTION_CLASSES = ("caption", "chuthich", "chu-thich", "image-desc", "img-desc")
+CAPTION_CLASS = re.compile("|".join(map(re.escape, CAPTION_CLASSES)), re.IGNORECASE)
+STYLE_TAGS = (*BOLD_TAGS, *ITALIC_TAGS)
+VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script) and not(ancestor::style)]",
+                           smart_strings=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Image:
     """An ``<img>`` in the article: ``src`` and ``alt`` as written in the page."""
 
@@ -35,7 +41,7 @@ class Image:
     table: object = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     """A paragraph of text with the layout facts that tell a caption or sapo from body text."""
 
@@ -57,8 +63,11 @@ def blocks(container) -> list[Image | Text]:
 
 
 def _walk(element, out: list) -> None:
-    """Append the blocks of ``element``'s children, grouping inline runs into one Text each."""
-    run: list = [element.text] if element.text else []
+    """Append the blocks of ``element``'s children, grouping inline runs into one Text each.
+
+    Whitespace that would open a run is not kept: the run's text is stripped anyway.
+    """
+    run: list = [element.text] if element.text and not element.text.isspace() else []
     for child in element:
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
         if tag == "img":
@@ -69,17 +78,18 @@ def _walk(element, out: list) -> None:
             if tag not in SKIP_TAGS:
                 _walk(child, out)
         elif tag == "br":
-            run.append(" ")
+            if run:
+                run.append(" ")
         elif tag and tag not in SKIP_TAGS:
             run.append(child)
-        if child.tail:
+        if child.tail and (run or not child.tail.isspace()):
             run.append(child.tail)
     _flush(element, run, out)
 
 
 def _has_block_or_image(element) -> bool:
     """True when an inline element wraps an image or a block (``<a><img></a>``, ``<span><p>``)."""
-    return any(
+    return len(element) > 0 and any(
         isinstance(node.tag, str) and (node.tag == "img" or node.tag in BLOCK_TAGS)
         for node in element.iterdescendants()
     )
@@ -89,15 +99,16 @@ def _flush(parent, run: list, out: list) -> None:
     """Turn the pending inline ``run`` of ``parent`` into one Text block (if it has text)."""
     if not run:
         return
-    pieces = [_inline_text(item) for item in run]
-    text = clean_text("".join(pieces))
+    joined = "".join([_inline_text(item) for item in run])
+    text = clean_text(joined) if joined and not joined.isspace() else ""
     if text:
         elements = [item for item in run if not isinstance(item, str)]
+        styled = elements if _any_styled(elements) else []
         out.append(Text(
             text=text,
             tag=parent.tag.lower() if isinstance(parent.tag, str) else "",
-            bold=_covered_by(elements, text, BOLD_TAGS) or _styled_as(parent, BOLD_TAGS),
-            italic=_covered_by(elements, text, ITALIC_TAGS) or _styled_as(parent, ITALIC_TAGS),
+            bold=_covered_by(styled, text, BOLD_TAGS) or _styled_as(parent, BOLD_TAGS),
+            italic=_covered_by(styled, text, ITALIC_TAGS) or _styled_as(parent, ITALIC_TAGS),
             centred=_is_centred(parent),
             caption_class=_has_caption_class(parent),
             table=_table(parent),
@@ -110,11 +121,18 @@ def _inline_text(item) -> str:
     """Text of a run item: a string, or an inline element's text without scripts."""
     if isinstance(item, str):
         return item
-    return "".join(item.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
+    return "".join(VISIBLE_TEXT(item))
+
+
+def _any_styled(elements: list) -> bool:
+    """True when any inline element is, or holds, a bold or italic element."""
+    return any(next(element.iter(*STYLE_TAGS), None) is not None for element in elements)
 
 
 def _covered_by(elements: list, text: str, tags: frozenset) -> bool:
     """True when the text inside ``tags`` elements makes up (nearly) all of ``text``."""
+    if not elements:
+        return False
     styled = "".join(_styled_text(element, tags) for element in elements)
     return len(clean_text(styled)) >= len(text) - 1 > 0
 
@@ -144,9 +162,7 @@ def _is_centred(element) -> bool:
 def _has_caption_class(element) -> bool:
     """True when the block or its parent carries a caption-like class name."""
     for node in (element, element.getparent()):
-        if node is not None and any(
-            name in (node.get("class") or "").lower() for name in CAPTION_CLASSES
-        ):
+        if node is not None and CAPTION_CLASS.search(node.get("class") or ""):
             return True
     return (element.tag if isinstance(element.tag, str) else "") == "figcaption"
 

@@ -14,7 +14,13 @@ from parsel import Selector
 
 from crawler import parsing
 from crawler.items import Article, NotAnArticle
-from crawler.pages.base import attachments, build_article, raise_if_error_page, repair_legacy_text
+from crawler.pages.base import (
+    attachments,
+    build_article,
+    page_title_text,
+    raise_if_error_page,
+    repair_legacy_text,
+)
 from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import read_content
 
@@ -37,11 +43,11 @@ class ArticlePage:
     def to_article(self, site: str, home_group_id: int | None = None,
                    fetched_at: str | None = None) -> Article:
         """Extract what can be read; NotAnArticle when no text block, title or date is found."""
-        raise_if_error_page(self.selector)
+        raise_if_error_page(self.selector.root)
         root = self.selector.root
         container = _main_text_block(root)
         if container is None:
-            raise_if_error_page(self.selector, check_headings=True)
+            raise_if_error_page(self.selector.root, check_headings=True)
             raise NotAnArticle("no_container", "no main text block")
         heading, title = self._title(root, container)
         parts = blocks(container)
@@ -52,7 +58,7 @@ class ArticlePage:
         reading = read_content(content, date_line, self.url)
         article = build_article(self, site, home_group_id, fetched_at, reading,
                                 title=title, category=None)
-        article.attachments = attachments(Selector(root=container), self.url)
+        article.attachments = attachments(container, self.url)
         article.legacy_encoding, article.original_text = legacy.encoding, legacy.original
         return article
 
@@ -68,7 +74,7 @@ class ArticlePage:
                 best = heading
         if best is not None:
             return best, parsing.clean_text(best.text_content())
-        page_title = parsing.strip_site_suffix(self.selector.css("title::text").get(""))
+        page_title = parsing.strip_site_suffix(page_title_text(self.selector.root))
         if not page_title:
             raise NotAnArticle("no_title", "no title")
         return None, page_title
