@@ -73,7 +73,7 @@ def crawl_overhead(folder: Path, args) -> tuple[list, list]:
             urls.write_text("\n".join(portal.url(h.site) + h.target for h in portal.hits[start:]
                                       if h.target != "/robots.txt"), encoding="utf-8")
             stats = _crawl_stats([str(BIN / "scrapy"), "runspider", str(ROOT / "bench" / "bare_spider.py"),
-                                  "-a", f"urls_file={urls}", *FAST])
+                                  "-a", f"urls_file={urls}", *FAST], cwd=folder)
             bare.append(stats["response_received_count"] / stats["elapsed_time_seconds"])
     ratio = statistics.median(bantin) / statistics.median(bare)
     pages = int(stats["response_received_count"])
@@ -84,9 +84,13 @@ def crawl_overhead(folder: Path, args) -> tuple[list, list]:
          f"identities), 8 requests per host at a time, no delays, median of 3 runs each."]
 
 
-def _crawl_stats(command: list[str]) -> dict:
-    """Run a crawl command; the numbers of its Scrapy stats dump."""
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+def _crawl_stats(command: list[str], cwd: Path = ROOT) -> dict:
+    """Run a crawl command in ``cwd``; the numbers of its Scrapy stats dump.
+
+    The bare spider runs outside the project folder, so that Scrapy's own defaults apply to it
+    and none of bantin's settings (captures, archive pipeline, politeness middlewares).
+    """
+    result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)
     stats = dict(re.findall(r"'([a-z_/]+)': ([\d.]+)", result.stderr))
     if "response_received_count" not in stats:
         raise RuntimeError(f"crawl failed: {result.stderr[-1500:]}")

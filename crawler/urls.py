@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 FRIENDLY_ARTICLE = re.compile(
     r"/-/asset_publisher/(?P<instance>[^/]+)/content/(?P<url_title>[^/?#]+)"
@@ -44,6 +45,10 @@ NEVER_FOLLOW_KEYS = ("languageId", "p_p_resource_id")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip",
                        ".rar", ".7z", ".odt", ".ods")
+# The URL functions are pure and a portal repeats its menus and related lists on every page:
+# each remembers its latest answers (URLs are short; a few thousand cost a few MB at most).
+URL_CACHE_SIZE = 8192
+ORIGIN = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class ArticleRef:
     number: str | None = None
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def parse_article_ref(url: str) -> ArticleRef | None:
     """Read the article identifiers and page family from an article URL; ``None`` otherwise.
 
@@ -79,7 +85,7 @@ def parse_article_ref(url: str) -> ArticleRef | None:
         return ArticleRef(
             url_title=unquote(match.group("url_title")),
             group_id=_int(match.group("group_id")),
-            asset_entry_id=_int(_query_value(parts.query, "assetEntryId")),
+            asset_entry_id=_int(_query_value(parse_qsl(parts.query), "assetEntryId")),
             instance=match.group("instance"),
         )
     return _query_form_ref(parts.query)
@@ -99,26 +105,28 @@ def _family_ref(family: str, match: re.Match) -> ArticleRef:
 
 def _query_form_ref(query: str) -> ArticleRef | None:
     """The ArticleRef of a ``p_p_id=101…`` query-string article URL, or ``None``."""
-    params = dict(parse_qsl(query))
-    portlet = params.get("p_p_id", "")
+    if "p_p_id" not in query:
+        return None
+    pairs = parse_qsl(query)
+    portlet = dict(pairs).get("p_p_id", "")
     if not portlet.startswith("101"):
         return None
-    action = _query_value(query, "struts_action")
-    url_title = _query_value(query, "urlTitle")
+    action = _query_value(pairs, "struts_action")
+    url_title = _query_value(pairs, "urlTitle")
     if not url_title or (action and action != QUERY_ARTICLE_ACTION):
         return None
     instance = portlet.split("_INSTANCE_", 1)[1] if "_INSTANCE_" in portlet else None
     return ArticleRef(
         url_title=url_title,
-        group_id=_int(_query_value(query, "groupId")),
-        asset_entry_id=_int(_query_value(query, "assetEntryId")),
+        group_id=_int(_query_value(pairs, "groupId")),
+        asset_entry_id=_int(_query_value(pairs, "assetEntryId")),
         instance=instance,
     )
 
 
-def _query_value(query: str, suffix: str) -> str | None:
-    """Value of the first ``_101…_<suffix>`` parameter (any portlet namespace) in ``query``."""
-    for key, value in parse_qsl(query):
+def _query_value(pairs: list[tuple[str, str]], suffix: str) -> str | None:
+    """Value of the first ``_101…_<suffix>`` parameter (any portlet namespace) among ``pairs``."""
+    for key, value in pairs:
         if key.startswith("_101") and key.endswith("_" + suffix):
             return value
     return None
@@ -146,6 +154,7 @@ def article_id(site: str, ref: ArticleRef, home_group_id: int | None = None) -> 
     return f"{site}:{ref.url_title}"
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def normalize_url(url: str) -> str:
     """The same page without locale prefix, ``/web/guest``, state suffix or noise parameters."""
     parts = urlsplit(url)
@@ -164,6 +173,7 @@ def _is_noise(key: str) -> bool:
     return key in NOISE_PARAMS or any(key.endswith("_" + noise) for noise in NOISE_PARAMS)
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def never_follow(url: str) -> bool:
     """True for links a polite archiver must not follow: language switches, login, RSS, print,
     pop-ups, action and resource URLs, and non-HTTP schemes."""
@@ -181,6 +191,7 @@ def never_follow(url: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def is_listing_page(url: str) -> bool:
     """True for a further page of a listing: ``…_cur=N``, ``page=N`` or ``/trang-N.htm``."""
     parts = urlsplit(url)
@@ -188,6 +199,24 @@ def is_listing_page(url: str) -> bool:
         return True
     return any(key.endswith("_cur") or (key in LISTING_PARAMS and value.isdigit())
                for key, value in parse_qsl(parts.query))
+
+
+def absolute_url(base_url: str, href: str) -> str:
+    """``href`` resolved against the page at ``base_url``, as ``urljoin`` does.
+
+    A path-absolute ``href`` (``/tin-tuc/...``) depends only on the page's origin, so its answer
+    is remembered per origin: menus and related lists repeat on every page of a site.
+    """
+    origin = ORIGIN.match(base_url)
+    if origin and href.startswith("/") and not href.startswith("//"):
+        return _joined_on_origin(origin.group(), href)
+    return urljoin(base_url, href)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _joined_on_origin(origin: str, href: str) -> str:
+    """``urljoin`` of a path-absolute ``href`` on a page of ``origin`` (``scheme://host[:port]``)."""
+    return urljoin(origin + "/", href)
 
 
 def is_document(url: str) -> bool:

@@ -22,19 +22,57 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 # Counters that change on every visit; the content digest replaces their numbers with "#".
+# Each starts with one of these labels (in lower case), some followed by a few more words.
+COUNTER_LABELS = ("lượt xem", "view count", "lượt đọc", "lượt truy cập", "đang online",
+                  "tổng số truy cập", "truy cập hôm nay", "hôm nay", "trong tuần", "trong tháng")
+LABEL_TAILS = {"lượt truy cập": r"[^:<\d]{0,20}"}
 COUNTERS = re.compile(
-    r"((?:lượt xem|view count|lượt đọc|lượt truy cập[^:<\d]{0,20}|đang online|tổng số truy cập"
-    r"|truy cập hôm nay|hôm nay|trong tuần|trong tháng)\s*:?\s*(?:</?[a-z][^>]*>\s*)*)[\d.,]+",
+    "((?:" + "|".join(re.escape(label) + LABEL_TAILS.get(label, "") for label in COUNTER_LABELS)
+    + r")\s*:?\s*(?:</?[a-z][^>]*>\s*)*)[\d.,]+",
     re.IGNORECASE,
 )
+# Letters that re's IGNORECASE matches with a label letter although str.lower() differs.
+CASE_FOLDS = (("ı", "i"), ("ſ", "s"))
 DROPPED_HEADERS = ("transfer-encoding", "content-length")
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 
 def content_digest(text: str) -> str:
     """``sha1:`` digest of a page's text (NFC) with its visit counters masked."""
-    masked = COUNTERS.sub(r"\1#", unicodedata.normalize("NFC", text))
+    masked = mask_counters(unicodedata.normalize("NFC", text))
     return "sha1:" + base64.b32encode(hashlib.sha1(masked.encode("utf-8")).digest()).decode()
+
+
+def mask_counters(text: str) -> str:
+    """``text`` with the number of every visit counter replaced by ``#``.
+
+    The same string as ``COUNTERS.sub(r"\\1#", text)``, found faster: the pattern is only tried
+    where a label starts (found with ``str.find`` in the lower-cased text), not at every character.
+    """
+    lowered = text.lower()
+    for letter, plain in CASE_FOLDS:
+        lowered = lowered.replace(letter, plain)
+    if len(lowered) != len(text):  # a letter whose lower case is longer: positions would shift
+        return COUNTERS.sub(r"\1#", text)
+    pieces, done = [], 0
+    for start in _label_starts(lowered):
+        match = COUNTERS.match(text, start) if start >= done else None
+        if match:
+            pieces += [text[done:start], match.group(1), "#"]
+            done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _label_starts(lowered: str) -> list[int]:
+    """Every position (ascending) where a counter label starts in lower-cased text."""
+    starts = set()
+    for label in COUNTER_LABELS:
+        at = lowered.find(label)
+        while at != -1:
+            starts.add(at)
+            at = lowered.find(label, at + 1)
+    return sorted(starts)
 
 
 @dataclass(frozen=True)

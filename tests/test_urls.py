@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.urls import (
     ArticleRef,
+    absolute_url,
     article_id,
     is_document,
     is_listing_page,
@@ -123,3 +128,16 @@ def test_listing_and_document_urls():
     assert is_document(f"{HOST}/documents/20182/0/ke-hoach.pdf")
     assert is_document("https://example.org/files/van-ban.docx")
     assert not is_document(FRIENDLY)
+
+
+PAGE_URLS = st.sampled_from([
+    "http://127.0.0.1:8000/tin-tuc/-/asset_publisher/abc/content/x?p=1#f", "http://h/", "http://h",
+    "https://H.vn:80/x/y/", "http://h?q", "http://h#frag", "http://u@h/p", "http://h/a;p?q",
+])
+HREFS = st.text(alphabet="/.?#=&a:b%;", max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PAGE_URLS, st.one_of(HREFS, HREFS.map(lambda text: "/" + text)))
+def test_absolute_url_resolves_as_urljoin_does(page_url, href):
+    assert urljoin(page_url, href) == absolute_url(page_url, href)

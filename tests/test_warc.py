@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines import warc
@@ -22,6 +24,20 @@ def test_content_digest_ignores_visit_counters_only():
     first = warc.content_digest(PAGE.format(views=5, online=27))
     assert first == warc.content_digest(PAGE.format(views="13.733", online=4))
     assert first != warc.content_digest(PAGE.format(views=5, online=27).replace("Hoàn Kiếm", "Ba Đình"))
+
+
+# Pieces of pages near counters: labels in any case, the letters re folds specially, digits, tags.
+COUNTER_PIECES = st.sampled_from([
+    "Lượt xem", "LƯỢT XEM", "lượt truy cập trong ngày", "Tổng ſố truy cập", "VİEW COUNT", "vıew count",
+    "Đang online", "hôm nay", "Trong tháng", ": ", " ", "<b>", "</span>", "5", "13.733", "1,2", "x",
+    "lượt", "truy cập hôm nay", "\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(COUNTER_PIECES, max_size=25).map("".join))
+def test_mask_counters_is_the_counters_pattern_applied_everywhere(text):
+    assert warc.COUNTERS.sub(r"\1#", text) == warc.mask_counters(text)
 
 
 def test_records_are_written_read_back_and_rotated(tmp_path):

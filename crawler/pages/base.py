@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
@@ -18,7 +17,7 @@ from crawler.items import Article, NotAnArticle
 from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import Reading, read_blocks
 from crawler.pages.select import compiled, first, text_of, texts_of_all
-from crawler.urls import article_id, is_document, parse_article_ref
+from crawler.urls import absolute_url, article_id, is_document, parse_article_ref
 
 ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".error-page")
 ANY_ERROR_BOX = ", ".join(ERROR_SELECTORS)
@@ -210,7 +209,7 @@ def attachments(container, base_url: str) -> list[dict]:
         href = link.get("href")
         if href is None:
             continue
-        url = urljoin(base_url, href.strip())
+        url = absolute_url(base_url, href.strip())
         if is_document(url) and url not in found:
             label = text_of(link)
             found[url] = {"url": url, "label": label or None}

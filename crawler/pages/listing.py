@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from functools import cached_property
 
 from parsel import Selector
 
-from crawler.urls import is_listing_page, never_follow, parse_article_ref
+from crawler.pages.select import select
+from crawler.urls import absolute_url, is_listing_page, never_follow, parse_article_ref
 
 PAGER_LINKS = (".taglib-page-iterator a", ".lfr-pagination-buttons a", ".pagination a",
                ".pager a", ".paging a", ".phan-trang a", "a[rel=next]")
@@ -22,12 +23,12 @@ class ListingPage:
 
     def article_links(self) -> list[str]:
         """Absolute URLs of article links (any family's URL form), in page order, no repeats."""
-        return _unique(link for link in self._links("a") if parse_article_ref(link) is not None)
+        return _unique(link for link in self._all_links if parse_article_ref(link) is not None)
 
     def page_links(self) -> list[str]:
         """Absolute URLs of further listing pages (page iterator buttons, ``_cur=N``, ``page=N``)."""
         links = [link for css in PAGER_LINKS for link in self._links(css)]
-        links += [link for link in self._links("a") if is_listing_page(link)]
+        links += [link for link in self._all_links if is_listing_page(link)]
         return _unique(link for link in links if parse_article_ref(link) is None)
 
     def menu_links(self) -> list[str]:
@@ -35,10 +36,15 @@ class ListingPage:
         links = (link for css in MENU_LINKS for link in self._links(css))
         return _unique(link for link in links if parse_article_ref(link) is None)
 
+    @cached_property
+    def _all_links(self) -> list[str]:
+        """Absolute hrefs of every anchor of the page, without never-follow links."""
+        return self._links("a")
+
     def _links(self, css: str) -> list[str]:
         """Absolute hrefs of the anchors matched by ``css``, without never-follow links."""
-        hrefs = self.selector.css(f"{css}::attr(href)").getall()
-        links = (urljoin(self.url, href.strip()) for href in hrefs if href.strip())
+        hrefs = select(self.selector.root, f"{css}::attr(href)")
+        links = (absolute_url(self.url, href.strip()) for href in hrefs if href.strip())
         return [link for link in links if not never_follow(link)]
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from crawler import parsing
 from crawler.pages.blocks import Image, Text
+from crawler.urls import absolute_url
 
 STOP_HEADINGS = frozenset((
     "tin khác", "các tin khác", "tin liên quan", "các tin liên quan", "tin cùng chuyên mục",
@@ -112,7 +112,7 @@ def _take_images(content: list, reading: Reading, base_url: str, tail_start: int
         caption, index = _caption_after(part, content[:tail_start], index)
         if not any(marker in part.src for marker in SKIPPED_IMAGE_MARKERS) and part.src:
             reading.images.append({
-                "src": urljoin(base_url, part.src.strip()),
+                "src": absolute_url(base_url, part.src.strip()),
                 "caption": caption,
                 "alt": part.alt or None,
             })

@@ -45,6 +45,7 @@ class PortalSpider(scrapy.Spider):
         self.seen_articles: set[str] = set()
         self.listing_pages: Counter = Counter()
         self.listings_seen: set = set()
+        self.listings_requested: set[str] = set()  # Scrapy's duplicate filter would drop them anyway
         self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
 
     @classmethod
@@ -103,7 +104,8 @@ class PortalSpider(scrapy.Spider):
         if self._keep_paging(site, response, known_in_a_row, links):
             further = page.page_links() + further
         for url in further:
-            if site.owns(url):
+            if site.owns(url) and url not in self.listings_requested:
+                self.listings_requested.add(url)
                 request = self._request(url, self.parse_listing, site)
                 request.meta["known_in_a_row"] = known_in_a_row
                 yield request

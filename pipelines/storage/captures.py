@@ -8,11 +8,15 @@ CAPTURE_FIELDS = ("url", "site", "status", "fetched_at", "record_type", "digest"
                   "warc_file", "offset", "length", "refers_to", "origin", "run_id", "error")
 
 
+INSERT_CAPTURE = (f"insert into captures ({', '.join(CAPTURE_FIELDS)}) "
+                  f"values ({', '.join('?' for _ in CAPTURE_FIELDS)})")
+
+
 def add_capture(db: sqlite_utils.Database, capture: dict) -> int:
-    """Index one WARC record (a dict with :data:`CAPTURE_FIELDS`); return the capture id."""
+    """Index one WARC record (a dict with :data:`CAPTURE_FIELDS`) and commit; return its id."""
     with db.atomic():
-        table = db.table("captures").insert({k: capture.get(k) for k in CAPTURE_FIELDS})
-    return table.last_pk
+        cursor = db.execute(INSERT_CAPTURE, [capture.get(k) for k in CAPTURE_FIELDS])
+    return cursor.lastrowid
 
 
 def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
