@@ -31,6 +31,9 @@ HTTPERROR_ALLOW_ALL = True
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 300}
+# The archive pipeline writes synchronously, so items gain nothing from being handled in parallel,
+# while Scrapy starts this many worker tasks for every response (100 by default).
+CONCURRENT_ITEMS = 16
 
 # Every response is kept as WARC records beside the archive. The capture middleware sits above
 # RedirectMiddleware (600) so redirects and error pages are captured as received.

@@ -28,6 +28,9 @@ DATE_LINES = (
                re.IGNORECASE),
 )
 DATE_FORMATS = ("%d/%m/%Y | %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%H:%M %d/%m/%Y")
+# Relative times in fixed units, read without dateparser (months, of varying length, go to it).
+TIME_AGO = re.compile(r"^(?P<count>\d{1,3})\s*(?P<unit>giây|phút|giờ|ngày|tuần)\s*trước$", re.IGNORECASE)
+UNIT_SECONDS = {"giây": 1, "phút": 60, "giờ": 3600, "ngày": 86400, "tuần": 7 * 86400}
 DATE_ANYWHERE = re.compile(
     r"(?P<date>\d{1,2}:\d{2}\s*[-,]?\s*\d{1,2}/\d{1,2}/\d{4}"
     r"|\d{1,2}/\d{1,2}/\d{4}(?:\s*[|\-,]?\s*\d{1,2}:\d{2})?"
@@ -142,7 +145,17 @@ def parse_published(raw: str | None, now: datetime | None = None) -> str | None:
             return datetime.strptime(text, fmt).replace(tzinfo=HANOI).isoformat()
         except ValueError:
             continue
-    return _dateparser_fallback(text, now)
+    return _time_ago(text, now) or _dateparser_fallback(text, now)
+
+
+def _time_ago(text: str, now: datetime | None) -> str | None:
+    """``17 giờ trước`` (seconds to weeks) as ISO 8601 in Hanoi time, counted back from ``now``."""
+    match = TIME_AGO.match(text)
+    if not match:
+        return None
+    seconds = int(match.group("count")) * UNIT_SECONDS[match.group("unit").lower()]
+    moment = (now or datetime.now(HANOI)).astimezone(HANOI) - timedelta(seconds=seconds)
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _date_part(raw: str | None) -> str:

@@ -49,6 +49,15 @@ def test_relative_times_resolve_against_the_fetch_time():
     assert "2025-03-09T19:00:00+07:00" == parsing.parse_published("17 giờ trước", now=now)
 
 
+@pytest.mark.parametrize("raw", [
+    "17 giờ trước", "5 phút trước", "30 giây trước", "3 ngày trước", "2 tuần trước", "17giờ trước",
+    "0 giờ trước", "100 ngày trước", "1 GIỜ TRƯỚC", "2 Ngày trước", "1 tháng trước",
+])
+def test_relative_times_read_without_dateparser_agree_with_it(raw):
+    now = datetime(2026, 3, 31, 3, 20, 30, 123456, tzinfo=UTC)
+    assert parsing._dateparser_fallback(raw, now) == parsing.parse_published(raw, now=now)
+
+
 @pytest.mark.parametrize(("published_at", "expected"), [
     ("2022-09-09T17:14:00+07:00", "2022-09-09"),
     ("2022-09-09T02:00:00+07:00", "2022-09-09"),
