@@ -106,6 +106,10 @@ class CaptureMiddleware:
         revisit_of = {"digest": previous["digest"], "uri": previous["url"],
                       "warc_date": _warc_date(previous["fetched_at"])} if unchanged else None
         written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
+        run_id = getattr(self.crawler, "bantin_run_id", None)
+        # The spider's hint that this page is as an earlier run saw it (counters aside).
+        request.meta["bantin_unchanged"] = unchanged and previous["url"] == response.url \
+            and previous["run_id"] != run_id
         request.meta["bantin_capture_id"] = storage.add_capture(self.db, {
             "url": response.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
             "status": response.status, "fetched_at": fetched_at.isoformat(),
@@ -113,7 +117,7 @@ class CaptureMiddleware:
             "digest": previous["digest"] if unchanged else written.payload_digest,
             "content_digest": digest, "warc_file": written.warc_file, "offset": written.offset,
             "length": written.length, "refers_to": previous["id"] if unchanged else None,
-            "origin": "crawl", "run_id": getattr(self.crawler, "bantin_run_id", None),
+            "origin": "crawl", "run_id": run_id,
         })
 
 

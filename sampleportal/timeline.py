@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import Counter
+from datetime import datetime, timedelta
 
 from sampleportal.content import Site, load_site
 
@@ -19,6 +20,7 @@ CHANGED_SITE = "hoankiem"
 EDITED, DELETED, REDIRECTED = "hk-03", "hk-05", "hk-06"
 EDIT_NOTE = " Nội dung bài viết đã được cơ quan soạn thảo cập nhật, bổ sung số liệu mới nhất."
 VIEWS_PER_EPOCH = 7
+PUBLISHED = "%Y-%m-%d %H:%M"  # how the content files write an article's publish time
 
 
 def future_keys(count: int = 2) -> list[str]:
@@ -73,8 +75,9 @@ class Timeline:
         if site.key in self.copied:
             return self.copied[site.key]
         articles = list(site.articles)
+        oldest = min(datetime.strptime(a["published"], PUBLISHED) for a in site.articles)
         for copy in range(1, self.copies):
-            articles += [_copy(article, copy) for article in site.articles]
+            articles += [_copy(article, copy, oldest) for article in site.articles]
         self.copied[site.key] = dataclasses.replace(site, articles=articles)
         return self.copied[site.key]
 
@@ -95,12 +98,17 @@ class Timeline:
         return dataclasses.replace(site, articles=articles)
 
 
-def _copy(article: dict, copy: int) -> dict:
-    """One more identity for an article: new key, urlTitle and ids, same text."""
+def _copy(article: dict, copy: int, oldest: datetime) -> dict:
+    """One more identity for an article: new key, urlTitle and ids, same text, published ``copy``
+    days before the site's ``oldest`` article (so the originals stay the newest, as on a portal
+    whose archive goes back years)."""
     def shifted(value, step):
         return None if value is None else type(value)(int(value) + copy * step)
 
+    time_of_day = datetime.strptime(article["published"], PUBLISHED).time()
+    published = datetime.combine((oldest - timedelta(days=copy)).date(), time_of_day)
     return {**article, "key": f"{article['key']}-c{copy}", "url_title": f"{article['url_title']}-c{copy}",
+            "published": published.strftime(PUBLISHED),
             "asset_entry_id": shifted(article["asset_entry_id"], 10_000_000),
             "numeric_id": shifted(article["numeric_id"], 1_000_000),
             "cms_id": shifted(article["cms_id"], 10**12)}

@@ -47,6 +47,7 @@ def history(tmp_path_factory):
         timeline.epoch = 1
         crawl("incremental")
         crawl("full", "--full")
+        crawl("unchanged", "-s", "BANTIN_STOP_AFTER_KNOWN=1000")
         yield {"db": db, "runs": runs, "portal": portal}
 
 
@@ -61,6 +62,14 @@ def test_incremental_run_stops_paging_after_known_articles(history):
     first = [h.target for h in history["runs"]["first"]["hits"] if "_cur=2" in h.target]
     again = [h.target for h in history["runs"]["incremental"]["hits"] if "_cur=2" in h.target]
     assert first and not again
+
+
+def test_paging_stops_at_a_listing_page_unchanged_since_the_last_run(history):
+    # The known-in-a-row rule cannot stop this run (1,000 in a row); unchanged first pages do.
+    full = [h.target for h in history["runs"]["full"]["hits"] if "_cur=" in h.target]
+    unchanged = [h.target for h in history["runs"]["unchanged"]["hits"] if "_cur=" in h.target]
+    assert full and not unchanged
+    assert [] == article_hits(history["runs"]["unchanged"]["hits"])
 
 
 def test_full_run_visits_every_article(history):
@@ -115,7 +124,7 @@ def test_unchanged_pages_are_revisits_despite_rising_view_counts(history):
 
 def test_every_run_is_recorded(history):
     runs = rows(history["db"], "select * from crawl_runs order by id")
-    assert ["incremental", "incremental", "full"] == [r["mode"] for r in runs]
+    assert ["incremental", "incremental", "full", "incremental"] == [r["mode"] for r in runs]
     assert {"finished"} == {r["outcome"] for r in runs}
     assert 2 == runs[1]["articles_new"]
     assert (1, 2) == (runs[2]["articles_changed"], runs[2]["articles_gone"])

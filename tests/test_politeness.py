@@ -40,6 +40,13 @@ def test_fetch_plan_stops_paging_only_on_completely_crawled_sites():
     assert FetchPlan(mode="full", complete_sites={"hk"}).keep_paging("hk", 30)
 
 
+def test_fetch_plan_stops_paging_at_a_listing_page_unchanged_since_the_last_run():
+    plan = FetchPlan(stop_after_known=10, complete_sites={"hk"}, now=NOW)
+    assert not plan.keep_paging("hk", 5, unchanged=True) and plan.keep_paging("hk", 5)
+    assert plan.keep_paging("lb", 5, unchanged=True)
+    assert FetchPlan(mode="full", complete_sites={"hk"}).keep_paging("hk", 5, unchanged=True)
+
+
 def test_fetch_plan_refuses_an_unknown_mode():
     with pytest.raises(ValueError, match="mode must be one of"):
         FetchPlan(mode="sometimes")

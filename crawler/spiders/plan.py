@@ -20,9 +20,11 @@ class FetchPlan:
     - ``incremental`` mode fetches articles not archived, and archived ones published in the last
       ``refresh_days`` days unless fetched in the last ``refresh_min_hours`` hours; pages that
       failed before (``failed_urls``) wait for a full run; paging stops after
-      ``stop_after_known`` consecutive archived (or failed) articles, but only on sites that a
-      finished run crawled before (``complete_sites``): after a crawl that was killed, older
-      pages may still hold articles never seen.
+      ``stop_after_known`` consecutive archived (or failed) articles, or at a listing page that
+      is as a previous run saw it with every article on it known (listings put the newest first,
+      so nothing new lies further on), but only on sites that a finished run crawled before
+      (``complete_sites``): after a crawl that was killed, older pages may still hold articles
+      never seen.
     """
 
     mode: str = "incremental"
@@ -53,11 +55,13 @@ class FetchPlan:
         stale = _age(archived.get("fetched_at"), self.now) >= timedelta(hours=self.refresh_min_hours)
         return recent and stale
 
-    def keep_paging(self, site: str, known_in_a_row: int) -> bool:
-        """False once ``stop_after_known`` archived articles came in a row on a completely
-        crawled site (incremental mode only)."""
-        return (self.mode == "full" or site not in self.complete_sites
-                or known_in_a_row < self.stop_after_known)
+    def keep_paging(self, site: str, known_in_a_row: int, unchanged: bool = False) -> bool:
+        """False once ``stop_after_known`` archived articles came in a row, or at a listing page
+        ``unchanged`` since a previous run whose articles are all known, on a completely crawled
+        site (incremental mode only)."""
+        if self.mode == "full" or site not in self.complete_sites:
+            return True
+        return not unchanged and known_in_a_row < self.stop_after_known
 
 
 def _age(iso: str | None, now: datetime) -> timedelta:

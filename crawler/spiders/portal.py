@@ -160,14 +160,16 @@ class PortalSpider(scrapy.Spider):
     def _keep_paging(self, site: SiteConfig, response, known_in_a_row: int, links: list[str]) -> bool:
         """Whether to follow a listing page's paging links: not past the listing-page cap, not
         from a page listing exactly what an earlier listing page listed (a page number past the
-        end answered with page 1 again, a calendar trap), and as the fetch plan says."""
+        end answered with page 1 again, a calendar trap), and as the fetch plan says (which
+        stops at a page unchanged since the last run whose articles are all known)."""
         self.listing_pages[site.name] += 1
         if self.listing_pages[site.name] > self.crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 2000):
             return False
         fingerprint = (site.name, frozenset(normalize_url(link) for link in links))
         repeated = fingerprint in self.listings_seen and not response.meta.get("start")
         self.listings_seen.add(fingerprint)
-        return not repeated and self.plan.keep_paging(site.name, known_in_a_row)
+        unchanged = bool(response.meta.get("bantin_unchanged")) and known_in_a_row >= len(links)
+        return not repeated and self.plan.keep_paging(site.name, known_in_a_row, unchanged)
 
     def _original_of(self, article) -> str | None:
         """Id of the original when the article belongs to another known site's Liferay group."""
