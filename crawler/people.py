@@ -82,6 +82,7 @@ def normalise_name(name: str) -> str:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every official named with a position in ``text``, in order, without repeats."""
+    text = unicodedata.normalize("NFC", text)
     words = _tokens(text)
     found: list[Mention] = []
     index = 0
@@ -97,9 +98,8 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Words and punctuation of ``text`` (NFC) with their character spans."""
-    text = unicodedata.normalize("NFC", text)
-    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    """Words and punctuation of ``text`` (already NFC) with their character spans."""
+    return [(m[0], m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def _mention_at(words, index: int, text: str) -> tuple[Mention | None, int]:
@@ -218,6 +218,5 @@ def _name_word(word: str) -> bool:
 
 
 def _span(words, start: int, end: int, text: str) -> str:
-    """The original text from ``words[start]`` to ``words[end - 1]``, cleaned."""
-    text = unicodedata.normalize("NFC", text)
+    """The text (NFC, as tokenised) from ``words[start]`` to ``words[end - 1]``, cleaned."""
     return clean_text(text[words[start][1]:words[end - 1][2]])

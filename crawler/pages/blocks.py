@@ -121,6 +121,8 @@ def _inline_text(item) -> str:
     """Text of a run item: a string, or an inline element's text without scripts."""
     if isinstance(item, str):
         return item
+    if not len(item):  # no children: its own text is all of it
+        return item.text or ""
     return "".join(VISIBLE_TEXT(item))
 
 
