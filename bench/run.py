@@ -353,6 +353,17 @@ BENCHMARKS = {"crawl": crawl_overhead, "extraction": extraction, "reextract": re
               "incremental": incremental, "scale": archive_scale, "memory": memory}
 
 
+def machine_speed() -> float:
+    """Seconds for 10,000,000 additions in a pure-Python loop (best of 3): a yardstick for
+    comparing absolute figures (ms per page, pages/s) measured on different machines."""
+    def loop() -> None:
+        total = 0
+        for number in range(10_000_000):
+            total += number
+
+    return min(_times(loop, 3))
+
+
 def write_results(rows: list, notes: list, args) -> None:
     """bench/RESULTS.md: the table, the notes, the machine, the date and the command."""
     machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
@@ -365,6 +376,8 @@ def write_results(rows: list, notes: list, args) -> None:
     out = io.StringIO()
     out.write("# bantin benchmarks\n\n")
     out.write(f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}\n- Machine: {machine}\n")
+    out.write(f"- Machine speed: 10,000,000 pure-Python additions in {machine_speed():.2f} s "
+              "(absolute figures scale with it; ratios are measured side by side)\n")
     out.write(f"- Command: `{command.strip()}` (from `make bench`)\n\n")
     out.write("| benchmark | measure | figure | target |\n|---|---|---|---|\n")
     for row in rows:
