@@ -26,9 +26,22 @@ def fold_char(char: str) -> str:
     return "d" if base == "đ" else base
 
 
+_FOLDED: dict[str, str] = {}  # fold_char of every character seen so far
+
+
 def fold_aligned(text: str) -> str:
-    """``text`` (NFC) folded character by character, so positions match the original."""
-    return "".join(fold_char(char) for char in text)
+    """``text`` (NFC) folded character by character, so positions match the original.
+
+    Each distinct character is folded once (and remembered); ``str.translate`` does the rest.
+    """
+    table = {}
+    for char in set(text):
+        folded = _FOLDED.get(char)
+        if folded is None:
+            folded = _FOLDED[char] = fold_char(char)
+        if folded != char:
+            table[ord(char)] = folded
+    return text.translate(table)
 
 
 def parse_query(query: str | None) -> list[tuple[str, bool]]:

@@ -51,6 +51,14 @@ def test_search_helpers_never_raise_and_snippets_carry_no_markup(text, query):
 
 
 @FAST
+@given(st.one_of(TEXT, VIETNAMESE))
+def test_folding_keeps_every_position_and_folds_each_character_alone(text):
+    folded = search.fold_aligned(text)
+    assert len(text) == len(folded)
+    assert "".join(search.fold_char(char) for char in text) == folded
+
+
+@FAST
 @given(st.binary(max_size=400), st.sampled_from(["utf-8", "cp1258", "latin-1", None, "bogus"]))
 def test_charset_repair_never_raises(body, declared):
     encoding = charsets.better_encoding(body, declared)
