@@ -83,7 +83,9 @@ def crawl_overhead(folder: Path, args) -> tuple[list, list]:
             ("crawl", "bare Scrapy on the same pages, pages/s", f"{statistics.median(bare):.0f}", "-"),
             ("crawl", "bantin / bare Scrapy", f"{ratio:.2f}", ">= 0.8")], \
         [f"Crawl overhead: {pages} pages of the sample portal (each article served 12 times under new "
-         f"identities), 8 requests per host at a time, no delays, median of 3 runs each."]
+         f"identities), 8 requests per host at a time, no delays, median of 3 runs each; the bare "
+         f"spider runs with Scrapy's own defaults (outside the project folder), so no captures, "
+         f"archive or politeness middlewares."]
 
 
 def _crawl_stats(command: list[str], cwd: Path = ROOT) -> dict:
