@@ -314,8 +314,10 @@ async def _datasette_figures(path: Path) -> list:
     start = time.perf_counter()
     facets = await ds.client.get("/archive/articles.json?_extra=facet_results&_size=50")
     facet_seconds = time.perf_counter() - start
-    data = facets.json()
-    timed_out = data.get("facets_timed_out") or data.get("facet_results", {}).get("timed_out", [])
+    returned = facets.json().get("facet_results", {})
+    configured = datasette_metadata(path)["databases"][path.stem]["tables"]["articles"]["facets"]
+    names = [facet if isinstance(facet, str) else next(iter(facet.values())) for facet in configured]
+    timed_out = [name for name in names if name not in returned]  # the JSON leaves them out
     start = time.perf_counter()
     export = await ds.client.get("/archive/articles.csv?_stream=on&site=hoankiem")
     export_seconds = time.perf_counter() - start
@@ -325,7 +327,8 @@ async def _datasette_figures(path: Path) -> list:
             ("scale", "search p95 ms", f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f}", "<= 200"),
             ("scale", "searches stopped by Datasette's 1 s SQL time limit",
              f"{timeouts} of {len(latencies)}", "0"),
-            ("scale", "facet page (8 facets), s" + _timed_out(timed_out), f"{facet_seconds:.2f}", "<= 1"),
+            ("scale", f"facet page ({len(names)} facets), s" + _timed_out(timed_out),
+             f"{facet_seconds:.2f}", "<= 1"),
             ("scale", f"CSV export of one site ({lines:,} lines), s", f"{export_seconds:.1f}", "-")]
 
 

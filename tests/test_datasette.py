@@ -57,6 +57,14 @@ def test_default_facets_and_newest_first(datasette):
     assert published == sorted(published, reverse=True)
 
 
+def test_author_facet_is_default_only_while_the_archive_is_small(crawled):
+    small = datasette_metadata(crawled["db"])["databases"]["archive"]["tables"]["articles"]["facets"]
+    large = datasette_metadata(crawled["db"], array_facet_max_rows=10)
+    assert {"array": "author_names"} in small
+    assert [f for f in small if f != {"array": "author_names"}] == \
+        large["databases"]["archive"]["tables"]["articles"]["facets"]
+
+
 def test_whole_articles_table_downloads_as_csv(datasette, crawled):
     import sqlite3
 
