@@ -301,7 +301,8 @@ async def _datasette_figures(path: Path) -> list:
 
     from crawler.publish import datasette_metadata
 
-    ds = Datasette([str(path)], metadata=datasette_metadata(path),
+    metadata = datasette_metadata(path)
+    ds = Datasette([str(path)], metadata=metadata,
                    settings={"suggest_facets": False, "facet_time_limit_ms": 500})
     await ds.client.get("/archive/articles.json?_size=1")
     latencies, timeouts = [], 0
@@ -315,7 +316,7 @@ async def _datasette_figures(path: Path) -> list:
     facets = await ds.client.get("/archive/articles.json?_extra=facet_results&_size=50")
     facet_seconds = time.perf_counter() - start
     returned = facets.json().get("facet_results", {})
-    configured = datasette_metadata(path)["databases"][path.stem]["tables"]["articles"]["facets"]
+    configured = metadata["databases"][path.stem]["tables"]["articles"]["facets"]
     names = [facet if isinstance(facet, str) else next(iter(facet.values())) for facet in configured]
     timed_out = [name for name in names if name not in returned]  # the JSON leaves them out
     start = time.perf_counter()

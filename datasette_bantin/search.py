@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from html import escape
 
 from crawler.parsing import fold_diacritics
@@ -20,28 +21,19 @@ NO_MATCH = 'folded : "\u2400"'  # a token no article holds: an empty query finds
 SNIPPET_WORDS = 36
 
 
+@cache
 def fold_char(char: str) -> str:
     """One character folded for search, keeping length: ``Ệ`` → ``e``, ``Đ`` → ``d``."""
     base = unicodedata.normalize("NFD", char)[0].lower()
     return "d" if base == "đ" else base
 
 
-_FOLDED: dict[str, str] = {}  # fold_char of every character seen so far
-
-
 def fold_aligned(text: str) -> str:
     """``text`` (NFC) folded character by character, so positions match the original.
 
-    Each distinct character is folded once (and remembered); ``str.translate`` does the rest.
+    Each distinct character is folded once (``fold_char`` remembers); ``str.translate`` does the rest.
     """
-    table = {}
-    for char in set(text):
-        folded = _FOLDED.get(char)
-        if folded is None:
-            folded = _FOLDED[char] = fold_char(char)
-        if folded != char:
-            table[ord(char)] = folded
-    return text.translate(table)
+    return text.translate({ord(char): fold_char(char) for char in set(text)})
 
 
 def parse_query(query: str | None) -> list[tuple[str, bool]]:

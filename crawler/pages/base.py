@@ -7,22 +7,21 @@ category selectors; the date line, credits, captions and office are found by the
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
-from lxml import etree
 from parsel import Selector
 
 from crawler import fonts, parsing
 from crawler.items import Article, NotAnArticle
 from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import Reading, read_blocks
-from crawler.pages.select import compiled, first, text_of, texts_of_all
+from crawler.pages.select import compiled, compiled_xpath, first, text_of, texts_of_all
 from crawler.urls import absolute_url, article_id, is_document, parse_article_ref
 
 ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".error-page")
-ANY_ERROR_BOX = ", ".join(ERROR_SELECTORS)
-# A cheap first look (class attributes only) before the exact selectors: most pages have no error box.
-MAYBE_ERROR_BOX = etree.XPath("//@class[contains(., 'error') or contains(., 'alert-danger')]")
+# A cheap first look at class attributes alone before the exact selectors: most pages have no
+# error box, and a class attribute naming none of them cannot match one.
+MAYBE_ERROR_BOX = compiled_xpath("//@class[" + " or ".join(
+    f"contains(., '{css.lstrip('.')}')" for css in ERROR_SELECTORS) + "]")
 ERROR_PHRASES = (
     "the requested resource was not found", "không tìm thấy", "không tồn tại",
     "an unexpected system error occurred", "đã xảy ra lỗi",
@@ -107,17 +106,11 @@ class TemplateArticlePage:
 
     def _scope(self, container):
         """The box around the article container (the whole page if there is none)."""
-        around = _xpath(self.SCOPE_XPATH)(container)
+        around = compiled_xpath(self.SCOPE_XPATH)(container)
         return around[0] if around else self.root
 
 
-@lru_cache(maxsize=64)
-def _xpath(expression: str) -> etree.XPath:
-    """An XPath expression compiled once."""
-    return etree.XPath(expression)
-
-
-PAGE_TITLE = etree.XPath("descendant-or-self::title/text()", smart_strings=False)
+PAGE_TITLE = compiled_xpath("descendant-or-self::title/text()")
 
 
 def page_title_text(root) -> str:
@@ -133,7 +126,7 @@ def raise_if_error_page(root, *, check_headings: bool = False) -> None:
     requested resource was not found``) only with ``check_headings``, for pages that have no
     article container, since a real title may say "không tồn tại".
     """
-    if MAYBE_ERROR_BOX(root) and compiled(ANY_ERROR_BOX)(root):
+    if MAYBE_ERROR_BOX(root):
         for css in ERROR_SELECTORS:
             message = texts_of_all(root, css)
             if message:

@@ -99,8 +99,7 @@ def _flush(parent, run: list, out: list) -> None:
     """Turn the pending inline ``run`` of ``parent`` into one Text block (if it has text)."""
     if not run:
         return
-    joined = "".join([_inline_text(item) for item in run])
-    text = clean_text(joined) if joined and not joined.isspace() else ""
+    text = clean_text("".join([_inline_text(item) for item in run]))
     if text:
         elements = [item for item in run if not isinstance(item, str)]
         styled = elements if _any_styled(elements) else []

@@ -24,6 +24,12 @@ def compiled(css: str) -> etree.XPath:
     return etree.XPath(_TRANSLATOR.css_to_xpath(css), smart_strings=False)
 
 
+@lru_cache(maxsize=64)
+def compiled_xpath(expression: str) -> etree.XPath:
+    """An XPath expression (relative to the element it is run on) compiled once."""
+    return etree.XPath(expression, smart_strings=False)
+
+
 def select(element, css: str) -> list:
     """Every element (or string, for ``::text``/``::attr``) that ``css`` matches under ``element``."""
     return compiled(css)(element)
