@@ -125,6 +125,8 @@ def _after_dash(words, name_start: int, name_end: int, text: str) -> tuple[Menti
 
 def _titled(words, index: int, text: str) -> tuple[Mention | None, int]:
     """Form "<Position> <Name>": a title word, position words, then a full name."""
+    if index >= len(words):
+        return None, index  # "đồng chí" ends the text
     heads = HEADS_BY_WORD.get(words[index][0].lower(), ())
     if not any(_starts(words, index, head) for head in heads):
         return None, index

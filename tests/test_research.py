@@ -231,3 +231,8 @@ def test_publish_makes_a_snapshot_datasette_serves_as_is(crawled, tmp_path):
     assert not any(query.get("write") for query in queries)
     again = run_bantin("publish", str(folder), "--db", str(crawled["db"]))
     assert 1 == again.returncode and "publish into an empty folder" in again.stderr
+
+
+@pytest.mark.parametrize("text", ["Xin cảm ơn đồng chí", "đồng chí", "Bí thư", "đồng chí Nguyễn Văn Hùng -"])
+def test_a_text_ending_inside_a_mention_has_none(text):
+    assert find_mentions(text) == []
