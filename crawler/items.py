@@ -1,6 +1,6 @@
 """Records the crawler produces: an archived Article, and a PageFailure for a page that is not one.
 
-Both hold JSON-native values only, so they serialise as they are (``dataclasses.asdict``).
+Both hold JSON-native values only (lists of flat dicts at most), so they serialise as they are.
 """
 
 from __future__ import annotations
@@ -62,8 +62,12 @@ class Article:
     original_text: str | None = None
 
     def to_dict(self) -> dict:
-        """The record as a plain JSON-ready dict, field names as in the archive."""
-        return asdict(self)
+        """The record as a plain JSON-ready dict, field names as in the archive; its lists and
+        dicts are copies, so changing the record does not change the article."""
+        record = dict(vars(self))
+        for name in ("images", "authors", "attachments"):
+            record[name] = [_copied(entry) for entry in record[name]]
+        return record
 
 
 @dataclass
@@ -94,6 +98,11 @@ class SiteCheck:
     state: str
     detail: str
     checked_at: str
+
+
+def _copied(entry: dict) -> dict:
+    """A copy of a flat dict whose values may be lists (an author's roles)."""
+    return {key: list(value) if isinstance(value, list) else value for key, value in entry.items()}
 
 
 class NotAnArticle(ValueError):

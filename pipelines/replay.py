@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,20 +37,50 @@ def reextract(db, captures_folder: Path, sites: list[SiteConfig],
     """
     records, outcomes = [], Counter()
     captures = [c for c in storage.article_captures(db) if parse_article_ref(c["url"])]
-    for capture in progress(captures):
-        payload = storage.payload_capture(db, capture)
-        stored = read_capture(captures_folder, payload)
-        record = _article_record(capture["url"], stored, capture, sites)
-        if record is None:
-            outcomes["not_article"] += 1
-            continue
-        records.append(record)
-        if len(records) >= BATCH:
-            outcomes += storage.save_articles(db, records, change="reextracted")
-            records = []
+    with OpenWarcFiles(captures_folder) as files:
+        for capture in progress(captures):
+            stored = files.read(storage.payload_capture(db, capture))
+            record = _article_record(capture["url"], stored, capture, sites)
+            if record is None:
+                outcomes["not_article"] += 1
+                continue
+            records.append(record)
+            if len(records) >= BATCH:
+                outcomes += storage.save_articles(db, records, change="reextracted")
+                records = []
     outcomes += storage.save_articles(db, records, change="reextracted")
     storage.link_copies(db)
     return outcomes
+
+
+class OpenWarcFiles:
+    """Reads captures one after another, keeping each WARC file open for the next capture in it.
+
+    A context manager; files inside a WACZ are opened for each read.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.handles: dict[str, object] = {}
+        self.stack = ExitStack()
+
+    def __enter__(self) -> OpenWarcFiles:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stack.close()
+
+    def read(self, capture: dict) -> warc.StoredResponse:
+        """The stored response of a capture (``warc_file`` and ``offset``)."""
+        location = capture["warc_file"]
+        if WACZ_SEPARATOR in location:
+            return read_capture(self.folder, capture)
+        if location not in self.handles:
+            handle = open(self.folder / location, "rb")  # noqa: SIM115 (closed by the stack)
+            self.handles[location] = self.stack.enter_context(handle)
+        handle = self.handles[location]
+        handle.seek(capture["offset"])
+        return next(warc.iter_responses(handle))[0]
 
 
 def import_archives(db, paths: list[Path], sites: list[SiteConfig],

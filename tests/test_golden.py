@@ -59,3 +59,18 @@ def test_not_an_article(case):
         extract_article(response.selector, meta["url"], meta["site"])
     assert expected["error_kind"] == raised.value.kind
     assert "\n" not in raised.value.reason
+
+
+def test_records_are_plain_copies_of_the_article():
+    from dataclasses import asdict
+
+    case = next(c for c in CASES if _load(c)[1].get("authors") and _load(c)[1].get("images"))
+    meta, _ = _load(case)
+    response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes())
+    article = extract_article(response.selector, meta["url"], meta["site"])
+    assert article.authors and article.images
+    record = article.to_dict()
+    assert record == asdict(article)
+    record["authors"][0]["roles"].append("edited")
+    record["images"][0]["caption"] = "edited"
+    assert asdict(article) != record and article.to_dict() == asdict(article)

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from crawler.parsing import fold_diacritics, is_relative_date
 from crawler.people import find_mentions, person_key
-from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE
+from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE, fetch_rows
 
 CHILD_TABLES = ("images", "authors", "attachments")
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
@@ -53,7 +53,7 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
     else:
         row["first_seen_at"] = record.get("fetched_at")
     children = _child_rows(record)
-    _derive(db, row, record)
+    _derive(db, row, record, archived_before=existing is not None)
     archived = _archived_children(db, record["id"]) if existing is not None else None
     outcome = _outcome(existing, archived, row, children)
     if outcome == "changed" and _versioned(existing, archived) != _versioned(row, children):
@@ -61,28 +61,32 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
         row["state"] = "edited"
     _upsert(db, "articles", [row], "id")
     for table, rows in children.items():
-        db.execute(f"delete from {table} where article_id = ?", [record["id"]])
+        if existing is not None:
+            db.execute(f"delete from {table} where article_id = ?", [record["id"]])
         _insert(db, table, rows)
     _observe_views(db, row)
-    _save_mentions(db, record, row)
-    _index_for_search(db, record)
+    _save_mentions(db, record, row, replace=existing is not None)
+    _index_for_search(db, record, replace=existing is not None)
     return outcome
 
 
-def _derive(db: sqlite_utils.Database, row: dict, record: dict) -> None:
-    """Fill the columns kept for facets: year, month, has_views, state, author_names."""
+def _derive(db: sqlite_utils.Database, row: dict, record: dict, archived_before: bool) -> None:
+    """Fill the columns kept for facets: year, month, has_views, state, author_names (an article
+    not ``archived_before`` has no versions yet)."""
     date = row.get("published_date") or ""
     row["published_year"] = int(date[:4]) if date[:4].isdigit() else None
     row["published_month"] = date[:7] or None
     row["has_views"] = int(row.get("views") is not None)
-    versions = db.execute("select 1 from article_versions where article_id = ? limit 1", [row["id"]])
-    row["state"] = "edited" if versions.fetchone() else "current"
+    versions = db.execute("select 1 from article_versions where article_id = ? limit 1",
+                          [row["id"]]).fetchone() if archived_before else None
+    row["state"] = "edited" if versions else "current"
     names = list(dict.fromkeys(author["name"] for author in record.get("authors", [])))
     row["author_names"] = json.dumps(names, ensure_ascii=False)
 
 
-def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict) -> None:
-    """Replace the article's mentions of officials (body and captions) and add new people."""
+def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict, replace: bool) -> None:
+    """Store the article's mentions of officials (body and captions), replacing the archived
+    ones when ``replace``, and add new people."""
     texts = [("body", record.get("body") or "")]
     texts += [("caption", image["caption"]) for image in record.get("images", []) if image.get("caption")]
     found = {}
@@ -93,7 +97,8 @@ def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict) -> None:
             found[key, mention.position, where] = {
                 "article_id": row["id"], "person_id": key, "position": mention.position,
                 "found_in": where, "published_date": row.get("published_date")}
-    db.execute("delete from mentions where article_id = ?", [row["id"]])
+    if replace:
+        db.execute("delete from mentions where article_id = ?", [row["id"]])
     _insert(db, "mentions", list(found.values()))
 
 
@@ -114,7 +119,7 @@ def _keep_archived_facts(existing: dict, row: dict) -> None:
 
 def _existing(db: sqlite_utils.Database, article_id: str) -> dict | None:
     """The archived row for ``article_id`` or ``None``."""
-    rows = list(db.query("select * from articles where id = ?", [article_id]))
+    rows = fetch_rows(db, "select * from articles where id = ?", [article_id])
     return rows[0] if rows else None
 
 
@@ -140,7 +145,7 @@ def _child_rows(record: dict) -> dict[str, list[dict]]:
 
 def _archived_children(db: sqlite_utils.Database, article_id: str) -> dict[str, list[dict]]:
     """The child rows archived for an article."""
-    return {table: list(db.query(f"select * from {table} where article_id = ?", [article_id]))
+    return {table: fetch_rows(db, f"select * from {table} where article_id = ?", [article_id])
             for table in CHILD_TABLES}
 
 
@@ -209,8 +214,9 @@ def _observe_views(db: sqlite_utils.Database, row: dict) -> None:
                    [row["id"], row["fetched_at"], row["views"]])
 
 
-def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:
-    """Replace the article's row in the full-text index (rowid = the article's rowid).
+def _index_for_search(db: sqlite_utils.Database, record: dict, replace: bool) -> None:
+    """Write the article's row in the full-text index (rowid = the article's rowid), replacing
+    the archived one when ``replace``.
 
     The ``folded`` column holds everything again without tones and with đ → d, so a query typed
     without diacritics ("dinh hong phong") finds "Đinh Hồng Phong".
@@ -225,7 +231,8 @@ def _index_for_search(db: sqlite_utils.Database, record: dict) -> None:
         "source": record.get("source") or "",
     }
     values["folded"] = fold_diacritics(" \n".join(values.values()))
-    db.execute(f"delete from {FTS_TABLE} where rowid = ?", [rowid])
+    if replace:
+        db.execute(f"delete from {FTS_TABLE} where rowid = ?", [rowid])
     db.execute(
         f"insert into {FTS_TABLE} (rowid, {', '.join(values)}) values (?{', ?' * len(values)})",
         [rowid, *values.values()],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from pipelines.storage.schema import fetch_rows
+
 CAPTURE_FIELDS = ("url", "site", "status", "fetched_at", "record_type", "digest", "content_digest",
                   "warc_file", "offset", "length", "refers_to", "origin", "run_id", "error")
 
@@ -21,24 +23,24 @@ def add_capture(db: sqlite_utils.Database, capture: dict) -> int:
 
 def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
     """The newest full (``response``) capture of ``url``, or ``None``."""
-    rows = list(db.query(
+    rows = fetch_rows(db,
         "select * from captures where url = ? and record_type = 'response' "
-        "order by fetched_at desc, id desc limit 1", [url]))
+        "order by fetched_at desc, id desc limit 1", [url])
     return rows[0] if rows else None
 
 
 def capture_with_content(db: sqlite_utils.Database, content_digest: str, status: int) -> dict | None:
     """The newest full capture, of any URL, whose content digest and status match."""
-    rows = list(db.query(
+    rows = fetch_rows(db,
         "select * from captures where content_digest = ? and status = ? and record_type = 'response' "
-        "order by fetched_at desc, id desc limit 1", [content_digest, status]))
+        "order by fetched_at desc, id desc limit 1", [content_digest, status])
     return rows[0] if rows else None
 
 
 def payload_capture(db: sqlite_utils.Database, capture: dict) -> dict:
     """The capture holding the payload: ``capture`` itself, or the one a revisit refers to."""
     while capture["record_type"] == "revisit" and capture["refers_to"]:
-        capture = next(iter(db.query("select * from captures where id = ?", [capture["refers_to"]])))
+        capture = fetch_rows(db, "select * from captures where id = ?", [capture["refers_to"]])[0]
     return capture
 
 

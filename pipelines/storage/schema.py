@@ -144,6 +144,17 @@ VIEWS = {
 }
 
 
+def fetch_rows(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> list[dict]:
+    """Rows of a read-only ``select`` as dicts keyed by column name, straight from the connection.
+
+    For the per-page lookups: ``Database.query`` wraps each statement in a savepoint, which
+    costs more than the indexed lookup itself.
+    """
+    cursor = db.conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the archive at ``path`` in WAL mode with the schema in place."""
     db = sqlite_utils.Database(path)
