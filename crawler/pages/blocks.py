@@ -8,7 +8,7 @@ centred, list item, table cell) so the page objects never walk the tree themselv
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -27,7 +27,6 @@ BOLD_TAGS = frozenset(("strong", "b"))
 ITALIC_TAGS = frozenset(("em", "i"))
 CAPTION_CLASSES = ("caption", "chuthich", "chu-thich", "image-desc", "img-desc")
 CAPTION_CLASS = re.compile("|".join(map(re.escape, CAPTION_CLASSES)), re.IGNORECASE)
-STYLE_TAGS = (*BOLD_TAGS, *ITALIC_TAGS)
 VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script) and not(ancestor::style)]",
                            smart_strings=False)
 
@@ -41,18 +40,50 @@ class Image:
     table: object = None
 
 
-@dataclass(slots=True)
 class Text:
-    """A paragraph of text with the layout facts that tell a caption or sapo from body text."""
+    """A paragraph of text with the layout facts that tell a caption or sapo from body text.
 
-    text: str
-    tag: str
-    bold: bool = False
-    italic: bool = False
-    centred: bool = False
-    caption_class: bool = False
-    table: object = None
-    links: list = field(default_factory=list)
+    ``text`` and ``tag`` (the block element's tag) are read at once; the layout facts (``bold``,
+    ``italic``, ``centred``, ``caption_class``, ``table``) only when a rule asks, since only the
+    lines next to an image are ever asked.
+    """
+
+    __slots__ = ("_length", "_parent", "_styled", "tag", "text")
+
+    def __init__(self, text: str, tag: str, parent, styled: list):
+        self.text = text
+        self.tag = tag
+        self._parent = parent
+        self._styled = styled
+        self._length = len(text)  # as read: a legacy-font repair may change ``text`` later
+
+    def __repr__(self) -> str:
+        return f"Text({self.text!r}, {self.tag!r})"
+
+    @property
+    def bold(self) -> bool:
+        """All (or all but one character) of the text is bold, or the block itself is."""
+        return _covered_by(self._styled, self._length, BOLD_TAGS) or _styled_as(self._parent, BOLD_TAGS)
+
+    @property
+    def italic(self) -> bool:
+        """All (or all but one character) of the text is italic, or the block itself is."""
+        return _covered_by(self._styled, self._length, ITALIC_TAGS) or _styled_as(self._parent, ITALIC_TAGS)
+
+    @property
+    def centred(self) -> bool:
+        """The block is centred by ``style``, ``align`` or a class name."""
+        return _is_centred(self._parent)
+
+    @property
+    def caption_class(self) -> bool:
+        """The block or its parent has a caption-like class name (or is a ``figcaption``)."""
+        return _has_caption_class(self._parent)
+
+    @property
+    def table(self):
+        """The nearest enclosing ``<table>`` element, or ``None``."""
+        return _table(self._parent)
 
 
 def blocks(container) -> list[Image | Text]:
@@ -102,17 +133,8 @@ def _flush(parent, run: list, out: list) -> None:
     text = clean_text("".join([_inline_text(item) for item in run]))
     if text:
         elements = [item for item in run if not isinstance(item, str)]
-        styled = elements if _any_styled(elements) else []
-        out.append(Text(
-            text=text,
-            tag=parent.tag.lower() if isinstance(parent.tag, str) else "",
-            bold=_covered_by(styled, text, BOLD_TAGS) or _styled_as(parent, BOLD_TAGS),
-            italic=_covered_by(styled, text, ITALIC_TAGS) or _styled_as(parent, ITALIC_TAGS),
-            centred=_is_centred(parent),
-            caption_class=_has_caption_class(parent),
-            table=_table(parent),
-            links=[a for item in elements for a in _links(item)],
-        ))
+        tag = parent.tag.lower() if isinstance(parent.tag, str) else ""
+        out.append(Text(text, tag, parent, elements))
     run.clear()
 
 
@@ -125,17 +147,13 @@ def _inline_text(item) -> str:
     return "".join(VISIBLE_TEXT(item))
 
 
-def _any_styled(elements: list) -> bool:
-    """True when any inline element is, or holds, a bold or italic element."""
-    return any(next(element.iter(*STYLE_TAGS), None) is not None for element in elements)
-
-
-def _covered_by(elements: list, text: str, tags: frozenset) -> bool:
-    """True when the text inside ``tags`` elements makes up (nearly) all of ``text``."""
+def _covered_by(elements: list, length: int, tags: frozenset) -> bool:
+    """True when the text inside ``tags`` elements makes up (nearly) all of a block's text of
+    ``length`` characters."""
     if not elements:
         return False
     styled = "".join(_styled_text(element, tags) for element in elements)
-    return len(clean_text(styled)) >= len(text) - 1 > 0
+    return len(clean_text(styled)) >= length - 1 > 0
 
 
 def _styled_text(element, tags: frozenset) -> str:
@@ -171,13 +189,6 @@ def _has_caption_class(element) -> bool:
 def _table(element):
     """The nearest enclosing ``<table>`` element, or ``None``."""
     return next(element.iterancestors("table"), None)
-
-
-def _links(element) -> list:
-    """``<a href>`` elements at or under an inline element."""
-    if element.tag == "a" and element.get("href"):
-        return [element]
-    return [a for a in element.iter("a") if a.get("href")]
 
 
 def parse_fragment(markup: str):
