@@ -63,8 +63,8 @@ class ArchivePipeline:
         elif isinstance(item, PageFailure):
             self.failures.append(item)
         elif isinstance(item, SiteCheck):
-            storage.record_site_state(self.db, item.site, item.host, item.state, item.detail,
-                                      item.checked_at)
+            self._written(lambda: storage.record_site_state(
+                self.db, item.site, item.host, item.state, item.detail, item.checked_at))
         if len(self.articles) + len(self.failures) >= self.batch_size:
             self.flush()
         return item
@@ -99,8 +99,12 @@ class ArchivePipeline:
 
     def flush(self) -> None:
         """Write queued records; on a full disk, stop the crawl with a clear reason."""
+        self._written(self._write_queued)
+
+    def _written(self, write) -> None:
+        """Call ``write``; on a full disk, drop what is queued and stop the crawl with one line."""
         try:
-            self._write_queued()
+            write()
         except (sqlite3.OperationalError, OSError) as error:
             if not is_disk_full(error):
                 raise
