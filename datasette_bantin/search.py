@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from crawler.parsing import fold_diacritics
@@ -19,6 +19,8 @@ TERM = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 OPERATORS = frozenset(("OR", "NOT", "AND"))
 NO_MATCH = 'folded : "\u2400"'  # a token no article holds: an empty query finds nothing
 SNIPPET_WORDS = 36
+SNIPPET_PREFIX = 3000  # characters folded first when looking for the first match
+MATCH_REACH = 300  # characters past a match start that always hold its end (no word is longer)
 
 
 @cache
@@ -65,15 +67,24 @@ def fts_query(query: str | None) -> str:
 
 
 def snippet(text: str | None, query: str | None) -> str:
-    """HTML: the passage of ``text`` around the first match, matches in ``<mark>``, rest escaped."""
+    """HTML: the passage of ``text`` around the first match, matches in ``<mark>``, rest escaped.
+
+    Only the top of a long text is folded when the first match is there (it nearly always is).
+    """
     text = unicodedata.normalize("NFC", text or "")
-    folded = fold_aligned(text)
-    spans = _match_spans(folded, [t for t in parse_query(query) if t[0] not in OPERATORS])
-    if not spans:
-        return escape(" ".join(text.split()[:SNIPPET_WORDS]))
-    start, end = _window(text, spans[0][0])
+    patterns = _term_patterns(query or "")
+    folded = fold_aligned(text[:SNIPPET_PREFIX])
+    first = _first_match(folded, patterns)
+    if len(folded) < len(text) and (first is None or first + MATCH_REACH > len(folded)):
+        folded = fold_aligned(text)
+        first = _first_match(folded, patterns)
+    if first is None:
+        return escape(" ".join(text.split(None, SNIPPET_WORDS)[:SNIPPET_WORDS]))
+    start, end = _window(text, first)
+    if len(folded) < min(len(text), end + MATCH_REACH):
+        folded = fold_aligned(text)
     out, cursor = [], start
-    for left, right in spans:
+    for left, right in _match_spans(folded, patterns, start, end + MATCH_REACH):
         if left < cursor or right > end:
             continue
         out += [escape(text[cursor:left]), "<mark>", escape(text[left:right]), "</mark>"]
@@ -82,15 +93,30 @@ def snippet(text: str | None, query: str | None) -> str:
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
-def _match_spans(folded: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int]]:
-    """Character spans where the folded terms occur as whole words (prefix terms as word starts),
-    neighbours separated by a space merged into one span."""
-    spans = []
-    for text, prefix in terms:
-        pattern = r"\b" + r"\W+".join(map(re.escape, text.split())) + (r"\w*" if prefix else r"\b")
-        spans += [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+@lru_cache(maxsize=512)
+def _term_patterns(query: str) -> tuple[re.Pattern, ...]:
+    """One compiled pattern per query term, over folded text: whole words (a prefix term as a
+    word start), the words of a phrase separated by anything that is not a word."""
+    return tuple(
+        re.compile(r"\b" + r"\W+".join(map(re.escape, text.split())) + (r"\w*" if prefix else r"\b"))
+        for text, prefix in parse_query(query) if text not in OPERATORS)
+
+
+def _first_match(folded: str, patterns: tuple[re.Pattern, ...]) -> int | None:
+    """Where the earliest match of any term starts in ``folded``, or ``None``."""
+    starts = [match.start() for match in (pattern.search(folded) for pattern in patterns) if match]
+    return min(starts) if starts else None
+
+
+def _match_spans(folded: str, patterns: tuple[re.Pattern, ...], start: int = 0,
+                 stop: int | None = None) -> list[tuple[int, int]]:
+    """Character spans in ``folded[start:stop]`` where the terms occur, neighbours separated by a
+    space merged into one span."""
+    stop = len(folded) if stop is None else min(stop, len(folded))
+    spans = sorted((match.start(), match.end()) for pattern in patterns
+                   for match in pattern.finditer(folded, start, stop))
     merged: list[tuple[int, int]] = []
-    for left, right in sorted(spans):
+    for left, right in spans:
         if merged and left <= merged[-1][1] + 1 and not folded[merged[-1][1]:left].strip():
             merged[-1] = (merged[-1][0], max(right, merged[-1][1]))
         else:
@@ -101,6 +127,6 @@ def _match_spans(folded: str, terms: list[tuple[str, bool]]) -> list[tuple[int, 
 def _window(text: str, position: int) -> tuple[int, int]:
     """A passage of about SNIPPET_WORDS words around ``position``, cut at spaces."""
     before = text.rfind(" ", 0, max(0, position - 80)) + 1 if position > 80 else 0
-    words = text[before:].split(" ")
+    words = text[before:].split(" ", SNIPPET_WORDS)
     end = before + len(" ".join(words[:SNIPPET_WORDS]))
     return before, max(end, position)
