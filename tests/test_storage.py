@@ -102,3 +102,12 @@ def test_failures_keep_the_latest_per_url(db):
     storage.save_failures(db, [failure])
     storage.save_failures(db, [{**failure, "kind": "http_404", "fetched_at": "t2"}])
     assert [("u", "http_404")] == [(r["url"], r["kind"]) for r in db.table("page_failures").rows]
+
+
+@pytest.mark.parametrize("column", ["site", "category", "source", "published_year", "published_month",
+                                    "has_views", "state"])
+def test_one_facet_value_lists_newest_first_without_sorting_all_its_articles(db, column):
+    sql = f"select id from articles where {column} = ? order by published_at desc limit 101"
+    plan = " ".join(row[3] for row in db.execute(f"explain query plan {sql}", ["x"]).fetchall())
+    assert "TEMP B-TREE" not in plan, plan
+    assert f"({column}=?)" in plan

@@ -85,10 +85,13 @@ TABLES = {
         "pk": "site",
     },
 }
+# Each facet column is indexed with the default sort (newest first) after it, so the articles of
+# one site, category or month list in date order without sorting them all.
+BROWSED_BY_DATE = ("site", "category", "source", "published_year", "published_month", "has_views",
+                   "state")
 INDEXES = {
-    "articles": [["site"], ["published_date"], ["category"], ["source"], ["title"],
-                 ["duplicate_of"], ["gone_at"], ["published_year"], ["published_month"],
-                 ["has_views"], ["state"], ["published_at"]],
+    "articles": [*([column, "published_at"] for column in BROWSED_BY_DATE), ["published_date"],
+                 ["title"], ["duplicate_of"], ["gone_at"], ["published_at"]],
     "authors": [["name"]],
     "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
