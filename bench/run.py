@@ -292,7 +292,8 @@ def archive_scale(folder: Path, args) -> tuple[list, list]:
     rows += asyncio.run(_datasette_figures(path))
     return rows, [f"Archive at scale: {args.scale:,} synthetic articles over {built['sites']} sites and "
                   "10 years (texts drawn from the sample portal), queried in-process through Datasette's "
-                  "own client (ASGI, no network)."]
+                  "own client (ASGI, no network); each search is asked once from a cold cache (its "
+                  "slowest time reported apart), then three times for the p50/p95 of a running server."]
 
 
 async def _datasette_figures(path: Path) -> list:
@@ -305,12 +306,13 @@ async def _datasette_figures(path: Path) -> list:
     ds = Datasette([str(path)], metadata=metadata,
                    settings={"suggest_facets": False, "facet_time_limit_ms": 500})
     await ds.client.get("/archive/articles.json?_size=1")
-    latencies, timeouts = [], 0
-    for query in QUERIES * 3:
-        start = time.perf_counter()
-        response = await ds.client.get(f"/archive/search.json?q={quote(query)}&_shape=objects")
-        latencies.append(time.perf_counter() - start)
-        timeouts += response.status_code != 200
+    first, latencies, timeouts = [], [], 0
+    for rounds, times in ((1, first), (3, latencies)):  # each query once from a cold cache, then 3 times
+        for query in QUERIES * rounds:
+            start = time.perf_counter()
+            response = await ds.client.get(f"/archive/search.json?q={quote(query)}&_shape=objects")
+            times.append(time.perf_counter() - start)
+            timeouts += response.status_code != 200
     latencies.sort()
     start = time.perf_counter()
     facets = await ds.client.get("/archive/articles.json?_extra=facet_results&_size=50")
@@ -323,11 +325,13 @@ async def _datasette_figures(path: Path) -> list:
     export = await ds.client.get("/archive/articles.csv?_stream=on&site=hoankiem")
     export_seconds = time.perf_counter() - start
     lines = export.text.count("\n")
-    return [("scale", "search p50 ms (10 queries, with and without diacritics)",
+    return [("scale", "search, first time each query is asked: slowest ms (10 queries)",
+             f"{max(first) * 1000:.0f}", "-"),
+            ("scale", "search p50 ms (10 queries, with and without diacritics, 3 times each)",
              f"{latencies[len(latencies) // 2] * 1000:.0f}", "-"),
             ("scale", "search p95 ms", f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f}", "<= 200"),
             ("scale", "searches stopped by Datasette's 1 s SQL time limit",
-             f"{timeouts} of {len(latencies)}", "0"),
+             f"{timeouts} of {len(first) + len(latencies)}", "0"),
             ("scale", f"facet page ({len(names)} facets), s" + _timed_out(timed_out),
              f"{facet_seconds:.2f}", "<= 1"),
             ("scale", f"CSV export of one site ({lines:,} lines), s", f"{export_seconds:.1f}", "-")]
