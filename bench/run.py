@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import io
 import platform
 import re
@@ -324,7 +325,7 @@ async def _datasette_figures(path: Path) -> list:
     start = time.perf_counter()
     export = await ds.client.get("/archive/articles.csv?_stream=on&site=hoankiem")
     export_seconds = time.perf_counter() - start
-    lines = export.text.count("\n")
+    rows = sum(1 for _ in csv.reader(io.StringIO(export.text))) - 1  # bodies hold line breaks
     return [("scale", "search, first time each query is asked: slowest ms (10 queries)",
              f"{max(first) * 1000:.0f}", "-"),
             ("scale", "search p50 ms (10 queries, with and without diacritics, 3 times each)",
@@ -334,7 +335,7 @@ async def _datasette_figures(path: Path) -> list:
              f"{timeouts} of {len(first) + len(latencies)}", "0"),
             ("scale", f"facet page ({len(names)} facets), s" + _timed_out(timed_out),
              f"{facet_seconds:.2f}", "<= 1"),
-            ("scale", f"CSV export of one site ({lines:,} lines), s", f"{export_seconds:.1f}", "-")]
+            ("scale", f"CSV export of one site ({rows:,} articles), s", f"{export_seconds:.1f}", "-")]
 
 
 def _timed_out(facets: list[str]) -> str:

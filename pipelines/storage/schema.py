@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
 ARTICLE_COLUMNS = {
     "id": str, "site": str, "published_at": str, "published_date": str, "title": str,
@@ -85,13 +86,15 @@ TABLES = {
         "pk": "site",
     },
 }
-# Each facet column is indexed with the default sort (newest first) after it, so the articles of
-# one site, category or month list in date order without sorting them all.
+# The articles table is browsed newest first: Datasette orders by ``published_at desc, id`` and
+# pages on those two. Each facet column is indexed with that order after it, so every page of one
+# site, category or month is read off an index instead of sorting all its articles.
+NEWEST_FIRST = [DescIndex("published_at"), "id"]
 BROWSED_BY_DATE = ("site", "category", "source", "published_year", "published_month", "has_views",
                    "state")
 INDEXES = {
-    "articles": [*([column, "published_at"] for column in BROWSED_BY_DATE), ["published_date"],
-                 ["title"], ["duplicate_of"], ["gone_at"], ["published_at"]],
+    "articles": [*([column, *NEWEST_FIRST] for column in BROWSED_BY_DATE), NEWEST_FIRST,
+                 ["published_date"], ["title"], ["duplicate_of"], ["gone_at"]],
     "authors": [["name"]],
     "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
