@@ -73,11 +73,7 @@ def snippet(text: str | None, query: str | None) -> str:
     """
     text = unicodedata.normalize("NFC", text or "")
     patterns = _term_patterns(query or "")
-    folded = fold_aligned(text[:SNIPPET_PREFIX])
-    first = _first_match(folded, patterns)
-    if len(folded) < len(text) and (first is None or first + MATCH_REACH > len(folded)):
-        folded = fold_aligned(text)
-        first = _first_match(folded, patterns)
+    folded, first = _folded_to_first_match(text, patterns)
     if first is None:
         return escape(" ".join(text.split(None, SNIPPET_WORDS)[:SNIPPET_WORDS]))
     start, end = _window(text, first)
@@ -102,17 +98,27 @@ def _term_patterns(query: str) -> tuple[re.Pattern, ...]:
         for text, prefix in parse_query(query) if text not in OPERATORS)
 
 
+def _folded_to_first_match(text: str, patterns: tuple[re.Pattern, ...]) -> tuple[str, int | None]:
+    """The folded top of ``text`` and where the first match starts in it; all of ``text`` folded
+    when the top holds no match far enough from where it is cut."""
+    folded = fold_aligned(text[:SNIPPET_PREFIX])
+    first = _first_match(folded, patterns)
+    if len(folded) < len(text) and (first is None or first + MATCH_REACH > len(folded)):
+        folded = fold_aligned(text)
+        first = _first_match(folded, patterns)
+    return folded, first
+
+
 def _first_match(folded: str, patterns: tuple[re.Pattern, ...]) -> int | None:
     """Where the earliest match of any term starts in ``folded``, or ``None``."""
     starts = [match.start() for match in (pattern.search(folded) for pattern in patterns) if match]
     return min(starts) if starts else None
 
 
-def _match_spans(folded: str, patterns: tuple[re.Pattern, ...], start: int = 0,
-                 stop: int | None = None) -> list[tuple[int, int]]:
+def _match_spans(folded: str, patterns: tuple[re.Pattern, ...], start: int,
+                 stop: int) -> list[tuple[int, int]]:
     """Character spans in ``folded[start:stop]`` where the terms occur, neighbours separated by a
     space merged into one span."""
-    stop = len(folded) if stop is None else min(stop, len(folded))
     spans = sorted((match.start(), match.end()) for pattern in patterns
                    for match in pattern.finditer(folded, start, stop))
     merged: list[tuple[int, int]] = []

@@ -78,9 +78,7 @@ class OpenWarcFiles:
         if location not in self.handles:
             handle = open(self.folder / location, "rb")  # noqa: SIM115 (closed by the stack)
             self.handles[location] = self.stack.enter_context(handle)
-        handle = self.handles[location]
-        handle.seek(capture["offset"])
-        return next(warc.iter_responses(handle))[0]
+        return _response_at(self.handles[location], capture["offset"])
 
 
 def import_archives(db, paths: list[Path], sites: list[SiteConfig],
@@ -131,8 +129,13 @@ def site_for(url: str, sites: list[SiteConfig], name: str | None = None) -> Site
 def read_capture(captures_folder: Path, capture: dict) -> warc.StoredResponse:
     """The stored response of a capture, from a WARC file or a WARC inside a WACZ."""
     with open_warc(Path(captures_folder), capture["warc_file"]) as handle:
-        handle.seek(capture["offset"])
-        return next(warc.iter_responses(handle))[0]
+        return _response_at(handle, capture["offset"])
+
+
+def _response_at(handle, offset: int) -> warc.StoredResponse:
+    """The response record at byte ``offset`` of an open WARC stream."""
+    handle.seek(offset)
+    return next(warc.iter_responses(handle))[0]
 
 
 @contextmanager

@@ -44,29 +44,30 @@ def save_articles(db: sqlite_utils.Database, records: list[dict], change: str = 
 def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
     """Upsert one article with its children, history and search row; return the outcome."""
     existing = _existing(db, record["id"])
+    known = existing is not None
     row = {column: record.get(column) for column in ARTICLE_COLUMNS}
     row["gone_at"] = row["gone_reason"] = None
-    if existing is not None:
+    if known:
         if quality(record) < quality(existing):
             return "kept"
         _keep_archived_facts(existing, row)
     else:
         row["first_seen_at"] = record.get("fetched_at")
     children = _child_rows(record)
-    _derive(db, row, record, archived_before=existing is not None)
-    archived = _archived_children(db, record["id"]) if existing is not None else None
+    _derive(db, row, record, archived_before=known)
+    archived = _archived_children(db, record["id"]) if known else None
     outcome = _outcome(existing, archived, row, children)
     if outcome == "changed" and _versioned(existing, archived) != _versioned(row, children):
         _keep_version(db, existing, row, change, archived)
         row["state"] = "edited"
     _upsert(db, "articles", [row], "id")
     for table, rows in children.items():
-        if existing is not None:
+        if known:
             db.execute(f"delete from {table} where article_id = ?", [record["id"]])
         _insert(db, table, rows)
     _observe_views(db, row)
-    _save_mentions(db, record, row, replace=existing is not None)
-    _index_for_search(db, record, replace=existing is not None)
+    _save_mentions(db, record, row, replace=known)
+    _index_for_search(db, record, replace=known)
     return outcome
 
 
