@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from crawler.parsing import clean_text, fold_diacritics
@@ -54,11 +55,15 @@ def _by_first_word(phrases) -> dict[str, tuple[str, ...]]:
 
 HEADS_BY_WORD = _by_first_word(TITLE_HEADS)
 STOPS_BY_WORD = _by_first_word(STOP_WORDS)
-TRIGGERS = frozenset((*HEADS_BY_WORD, "đồng"))  # first words that can open a mention
 POSITION_MAX_WORDS = 32  # tokens, dashes of title chains included
 NAME_WORDS = (2, 4)
 TOKEN = re.compile(r"\w+|[^\w\s]")
 DASHES = ("-", "–", "—")
+# Where a mention can begin: a title or "đồng chí", searched for in the lower-cased text; the
+# scanner checks each place found with the word rules, so this only has to miss none.
+OPENINGS = re.compile("|".join(r"\s+".join(map(re.escape, phrase.lower().split()))
+                               for phrase in (*TITLE_HEADS, "đồng chí")))
+WORD_CHARACTER = re.compile(r"\w")
 CLOSING = frozenset(",.;:()!?\"“”")
 
 
@@ -81,25 +86,64 @@ def normalise_name(name: str) -> str:
 
 
 def find_mentions(text: str) -> list[Mention]:
-    """Every official named with a position in ``text``, in order, without repeats."""
+    """Every official named with a position in ``text``, in order, without repeats.
+
+    Only where a title or "đồng chí" begins is the text cut into words (a regular expression
+    finds those places), and a place inside a mention already found is not looked at again.
+    """
     text = unicodedata.normalize("NFC", text)
-    words = _tokens(text)
     found: list[Mention] = []
-    index = 0
-    while index < len(words):
-        if words[index][0].lower() not in TRIGGERS:
-            index += 1
+    resume = 0  # character offset where the last mention found ends
+    for start in _openings(text):
+        if start < resume:
             continue
-        mention, next_index = _mention_at(words, index, text)
-        if mention and mention not in found:
-            found.append(mention)
-        index = next_index if mention else index + 1
+        words = Words(text, start)
+        mention, next_index = _mention_at(words, 0, text)
+        if mention:
+            if mention not in found:
+                found.append(mention)
+            resume = words[next_index - 1][2]
     return found
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Words and punctuation of ``text`` (already NFC) with their character spans."""
-    return [(m[0], m.start(), m.end()) for m in TOKEN.finditer(text)]
+def _openings(text: str) -> Iterator[int]:
+    """Character offsets, in order, of the word starts in ``text`` where a title or "đồng chí"
+    may begin (every word start when lower-casing changes the text's length)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        yield from (match.start() for match in TOKEN.finditer(text) if match[0][0].isalnum())
+        return
+    position = 0
+    while match := OPENINGS.search(lowered, position):
+        start = match.start()
+        if not start or not WORD_CHARACTER.match(text, start - 1):
+            yield start
+        position = start + 1
+
+
+class Words:
+    """The words and punctuation of ``text`` from character ``start`` on, as
+    ``(token, start, end)``, cut only as far as they are asked for."""
+
+    __slots__ = ("_cut", "_matches")
+
+    def __init__(self, text: str, start: int = 0):
+        self._matches = TOKEN.finditer(text, start)
+        self._cut: list[tuple[str, int, int]] = []
+
+    def has(self, index: int) -> bool:
+        """True when there is a word at ``index`` (cutting up to it if needed)."""
+        cut = self._cut
+        while len(cut) <= index:
+            match = next(self._matches, None)
+            if match is None:
+                return False
+            cut.append((match[0], match.start(), match.end()))
+        return True
+
+    def __getitem__(self, index: int) -> tuple[str, int, int]:
+        self.has(index)
+        return self._cut[index]
 
 
 def _mention_at(words, index: int, text: str) -> tuple[Mention | None, int]:
@@ -107,7 +151,7 @@ def _mention_at(words, index: int, text: str) -> tuple[Mention | None, int]:
     if _starts(words, index, "đồng chí"):
         after = index + 2
         name_end = _name_end(words, after)
-        if name_end and name_end < len(words) and words[name_end][0] in DASHES:
+        if name_end and words.has(name_end) and words[name_end][0] in DASHES:
             return _after_dash(words, after, name_end, text)
         return _titled(words, after, text)
     return _titled(words, index, text)
@@ -125,13 +169,13 @@ def _after_dash(words, name_start: int, name_end: int, text: str) -> tuple[Menti
 
 def _titled(words, index: int, text: str) -> tuple[Mention | None, int]:
     """Form "<Position> <Name>": a title word, position words, then a full name."""
-    if index >= len(words):
+    if not words.has(index):
         return None, index  # "đồng chí" ends the text
     heads = HEADS_BY_WORD.get(words[index][0].lower(), ())
     if not any(_starts(words, index, head) for head in heads):
         return None, index
     end = index + 1
-    while end < min(index + POSITION_MAX_WORDS, len(words)):
+    while end < index + POSITION_MAX_WORDS and words.has(end):
         token = words[end][0]
         if token in CLOSING or (token not in DASHES and _stop_at(words, end)):
             return None, index
@@ -147,7 +191,7 @@ def _titled(words, index: int, text: str) -> tuple[Mention | None, int]:
 def _run_end(words, start: int) -> int:
     """End index of the run of capitalised name-like words starting at ``start``."""
     end = start
-    while end < len(words) and _name_word(words[end][0]):
+    while words.has(end) and _name_word(words[end][0]):
         end += 1
     return end
 
@@ -172,7 +216,7 @@ def _name_start(words, run_start: int, run_end: int) -> int | None:
 
 def _name_end(words, start: int) -> int | None:
     """End index of a full name starting at ``start`` (family name + 1 to 3 words), or None."""
-    if start >= len(words) or not _family_name(words[start][0]):
+    if not words.has(start) or not _family_name(words[start][0]):
         return None
     end = _run_end(words, start)
     return end if NAME_WORDS[0] <= end - start <= NAME_WORDS[1] else None
@@ -181,7 +225,7 @@ def _name_end(words, start: int) -> int | None:
 def _position_end(words, start: int) -> int:
     """End index of a position starting at ``start``: before punctuation or a stop word."""
     end = start
-    while end < len(words) and end - start < POSITION_MAX_WORDS:
+    while end - start < POSITION_MAX_WORDS and words.has(end):
         token = words[end][0]
         if token in CLOSING or (end > start and _stop_at(words, end)):
             break
@@ -195,7 +239,7 @@ def _stop_at(words, index: int) -> bool:
     """True when a stop word (or phrase) starts at ``words[index]``; "và" joining two capitalised
     parts of one name ("Lao động - Thương binh và Xã hội") does not stop."""
     word = words[index][0]
-    if word == "và" and index + 1 < len(words) and words[index + 1][0][:1].isupper():
+    if word == "và" and words.has(index + 1) and words[index + 1][0][:1].isupper():
         return False
     stops = STOPS_BY_WORD.get(word, ())
     return word[:1].islower() and any(_starts(words, index, stop) for stop in stops)
@@ -204,9 +248,8 @@ def _stop_at(words, index: int) -> bool:
 def _starts(words, index: int, phrase: str) -> bool:
     """True when the words from ``index`` spell ``phrase`` (case-insensitive)."""
     parts = phrase.split()
-    chunk = words[index:index + len(parts)]
-    return len(chunk) == len(parts) and all(
-        word[0].lower() == part.lower() for word, part in zip(chunk, parts, strict=True))
+    return words.has(index + len(parts) - 1) and all(
+        words[index + n][0].lower() == part.lower() for n, part in enumerate(parts))
 
 
 def _family_name(word: str) -> bool:

@@ -90,6 +90,18 @@ def test_search_index_follows_edits(db):
     assert [RECORD["id"]] == [r["id"] for r in storage.search(db, "chuyen doi so")]
 
 
+def test_one_batch_of_articles_is_one_full_text_segment(db):
+    batch = [{**copy.deepcopy(RECORD), "id": f"hoankiem:bai-{n}", "url": f"{RECORD['url']}-{n}",
+              "body": f"{RECORD['body']} Bài số {n}."} for n in range(40)]
+    assert {"new": 40} == dict(storage.save_articles(db, batch))
+    segments = db.execute("select count(distinct segid) from articles_fts_idx").fetchone()[0]
+    assert 1 == segments
+    again = [{**record, "body": record["body"] + " Cập nhật."} for record in batch]
+    assert {"changed": 40} == dict(storage.save_articles(db, again))
+    assert 40 == len(storage.search(db, "cap nhat", limit=100))
+    assert 40 == db.execute("select count(*) from articles_fts").fetchone()[0]
+
+
 def test_archive_is_in_wal_mode_with_foreign_keys(db):
     assert "wal" == db.execute("pragma journal_mode").fetchone()[0]
     keys = {fk.other_table for fk in db.table("images").foreign_keys}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -35,14 +36,18 @@ def save_articles(db: sqlite_utils.Database, records: list[dict], change: str = 
     versions a change leaves behind: ``edited`` by the portal, or ``reextracted`` by us.
     """
     outcomes: Counter = Counter()
+    search_rows: list[SearchRow] = []
     with db.atomic():
         for record in records:
-            outcomes[_save_article(db, record, change)] += 1
+            outcomes[_save_article(db, record, change, search_rows)] += 1
+        _index_for_search(db, search_rows)
     return outcomes
 
 
-def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
-    """Upsert one article with its children, history and search row; return the outcome."""
+def _save_article(db: sqlite_utils.Database, record: dict, change: str,
+                  search_rows: list[SearchRow]) -> str:
+    """Upsert one article with its children and history, add its full-text row to
+    ``search_rows``; return the outcome."""
     existing = _existing(db, record["id"])
     known = existing is not None
     row = {column: record.get(column) for column in ARTICLE_COLUMNS}
@@ -67,7 +72,7 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str) -> str:
         _insert(db, table, rows)
     _observe_views(db, row)
     _save_mentions(db, record, row, replace=known)
-    _index_for_search(db, record, replace=known)
+    search_rows.append(_search_row(db, record, replace=known))
     return outcome
 
 
@@ -215,9 +220,18 @@ def _observe_views(db: sqlite_utils.Database, row: dict) -> None:
                    [row["id"], row["fetched_at"], row["views"]])
 
 
-def _index_for_search(db: sqlite_utils.Database, record: dict, replace: bool) -> None:
-    """Write the article's row in the full-text index (rowid = the article's rowid), replacing
-    the archived one when ``replace``.
+@dataclass(frozen=True)
+class SearchRow:
+    """An article's row of the full-text index: the article's ``rowid``, the column values, and
+    whether an archived row is replaced."""
+
+    rowid: int
+    values: dict[str, str]
+    replace: bool
+
+
+def _search_row(db: sqlite_utils.Database, record: dict, replace: bool) -> SearchRow:
+    """The full-text row of an article already upserted (rowid = the article's rowid).
 
     The ``folded`` column holds everything again without tones and with đ → d, so a query typed
     without diacritics ("dinh hong phong") finds "Đinh Hồng Phong".
@@ -232,12 +246,23 @@ def _index_for_search(db: sqlite_utils.Database, record: dict, replace: bool) ->
         "source": record.get("source") or "",
     }
     values["folded"] = fold_diacritics(" \n".join(values.values()))
-    if replace:
-        db.execute(f"delete from {FTS_TABLE} where rowid = ?", [rowid])
-    db.execute(
-        f"insert into {FTS_TABLE} (rowid, {', '.join(values)}) values (?{', ?' * len(values)})",
-        [rowid, *values.values()],
-    )
+    return SearchRow(rowid, values, replace)
+
+
+def _index_for_search(db: sqlite_utils.Database, rows: list[SearchRow]) -> None:
+    """Write a batch's full-text rows, in order, after its other writes.
+
+    FTS5 writes the rows it holds to disk as a new segment whenever another table's write
+    opens a statement savepoint, so rows written one per article between other writes each
+    became a segment to merge later; written together they make one segment per batch.
+    """
+    for row in rows:
+        if row.replace:
+            db.execute(f"delete from {FTS_TABLE} where rowid = ?", [row.rowid])
+        db.execute(
+            f"insert into {FTS_TABLE} (rowid, {', '.join(row.values)}) values (?{', ?' * len(row.values)})",
+            [row.rowid, *row.values.values()],
+        )
 
 
 def archive_state(db: sqlite_utils.Database) -> dict[str, dict]:
