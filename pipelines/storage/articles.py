@@ -16,7 +16,7 @@ import sqlite_utils
 
 from crawler.parsing import fold_diacritics, is_relative_date
 from crawler.people import find_mentions, person_key
-from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_TABLE, fetch_rows
+from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, fetch_rows
 
 CHILD_TABLES = ("images", "authors", "attachments")
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
@@ -65,14 +65,14 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str,
     if outcome == "changed" and _versioned(existing, archived) != _versioned(row, children):
         _keep_version(db, existing, row, change, archived)
         row["state"] = "edited"
-    _upsert(db, "articles", [row], "id")
+    rowid = _upsert_article(db, row)
     for table, rows in children.items():
         if known:
             db.execute(f"delete from {table} where article_id = ?", [record["id"]])
         _insert(db, table, rows)
     _observe_views(db, row)
     _save_mentions(db, record, row, replace=known)
-    search_rows.append(_search_row(db, record, replace=known))
+    search_rows.append(_search_row(rowid, record, replace=known))
     return outcome
 
 
@@ -175,14 +175,16 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
             [[row[c] for c in columns] for row in rows])
 
 
-def _upsert(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str) -> None:
-    """Insert rows or update them in place (their rowid, and so the search index link, kept)."""
-    if rows:
-        columns = list(rows[0])
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != pk)
-        db.conn.executemany(
-            f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
-            f"on conflict({pk}) do update set {updates}", [[row[c] for c in columns] for row in rows])
+UPSERT_ARTICLE = (
+    f"insert into articles ({', '.join(ARTICLE_COLUMNS)}) values ({', '.join('?' for _ in ARTICLE_COLUMNS)}) "
+    f"on conflict(id) do update set {', '.join(f'{c} = excluded.{c}' for c in ARTICLE_COLUMNS if c != 'id')} "
+    "returning rowid")
+
+
+def _upsert_article(db: sqlite_utils.Database, row: dict) -> int:
+    """Insert an article row (all of ARTICLE_COLUMNS) or update it in place, keeping its rowid
+    (the search index's link); return that rowid."""
+    return db.conn.execute(UPSERT_ARTICLE, [row[c] for c in ARTICLE_COLUMNS]).fetchone()[0]
 
 
 def _canonical(rows: list[dict]) -> list[str]:
@@ -230,13 +232,12 @@ class SearchRow:
     replace: bool
 
 
-def _search_row(db: sqlite_utils.Database, record: dict, replace: bool) -> SearchRow:
-    """The full-text row of an article already upserted (rowid = the article's rowid).
+def _search_row(rowid: int, record: dict, replace: bool) -> SearchRow:
+    """The full-text row of an article (``rowid``: the article's rowid).
 
     The ``folded`` column holds everything again without tones and with đ → d, so a query typed
     without diacritics ("dinh hong phong") finds "Đinh Hồng Phong".
     """
-    rowid = db.execute("select rowid from articles where id = ?", [record["id"]]).fetchone()[0]
     values = {
         "title": record.get("title") or "",
         "lead": record.get("lead") or "",
@@ -249,6 +250,10 @@ def _search_row(db: sqlite_utils.Database, record: dict, replace: bool) -> Searc
     return SearchRow(rowid, values, replace)
 
 
+INSERT_SEARCH_ROW = (f"insert into {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) "
+                     f"values (?{', ?' * len(FTS_COLUMNS)})")
+
+
 def _index_for_search(db: sqlite_utils.Database, rows: list[SearchRow]) -> None:
     """Write a batch's full-text rows, in order, after its other writes.
 
@@ -259,10 +264,7 @@ def _index_for_search(db: sqlite_utils.Database, rows: list[SearchRow]) -> None:
     for row in rows:
         if row.replace:
             db.execute(f"delete from {FTS_TABLE} where rowid = ?", [row.rowid])
-        db.execute(
-            f"insert into {FTS_TABLE} (rowid, {', '.join(row.values)}) values (?{', ?' * len(row.values)})",
-            [row.rowid, *row.values.values()],
-        )
+        db.execute(INSERT_SEARCH_ROW, [row.rowid, *(row.values[c] for c in FTS_COLUMNS)])
 
 
 def archive_state(db: sqlite_utils.Database) -> dict[str, dict]:

@@ -86,8 +86,6 @@ TABLES = {
         "pk": "site",
     },
 }
-# Republished copies are found by title, oldest first (``link_copies``): recurring titles such as a
-# weekly schedule's are shared by hundreds of articles, which an index on the title alone reads all of.
 # The articles table is browsed newest first: Datasette orders by ``published_at desc, id`` and
 # pages on those two. Each facet column is indexed with that order after it, so every page of one
 # site, category or month is read off an index instead of sorting all its articles.
@@ -96,7 +94,10 @@ BROWSED_BY_DATE = ("site", "category", "source", "published_year", "published_mo
                    "state")
 INDEXES = {
     "articles": [*([column, *NEWEST_FIRST] for column in BROWSED_BY_DATE), NEWEST_FIRST,
-                 ["published_date"], ["title", "published_at"], ["duplicate_of"], ["gone_at"]],
+                 ["published_date"], ["duplicate_of"], ["gone_at"],
+                 # republished copies are found by title, oldest first (``link_copies``); a
+                 # recurring title (a weekly schedule) is shared by hundreds of articles
+                 ["title", "published_at"]],
     "authors": [["name"]],
     "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
