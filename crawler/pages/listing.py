@@ -6,7 +6,7 @@ from functools import cached_property
 
 from parsel import Selector
 
-from crawler.pages.select import select
+from crawler.pages.select import class_names, may_match, select
 from crawler.urls import absolute_url, is_listing_page, never_follow, parse_article_ref
 
 PAGER_LINKS = (".taglib-page-iterator a", ".lfr-pagination-buttons a", ".pagination a",
@@ -41,8 +41,15 @@ class ListingPage:
         """Absolute hrefs of every anchor of the page, without never-follow links."""
         return self._links("a")
 
+    @cached_property
+    def _classes(self) -> frozenset[str]:
+        """The class names the page uses: a pager or menu selector naming another matches nothing."""
+        return class_names(self.selector.root)
+
     def _links(self, css: str) -> list[str]:
         """Absolute hrefs of the anchors matched by ``css``, without never-follow links."""
+        if not may_match(css, self._classes):
+            return []
         hrefs = select(self.selector.root, f"{css}::attr(href)")
         links = (absolute_url(self.url, href.strip()) for href in hrefs if href.strip())
         return [link for link in links if not never_follow(link)]

@@ -8,6 +8,7 @@ strings back, without a wrapper object per match.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -16,6 +17,11 @@ from parsel.csstranslator import HTMLTranslator
 from crawler.parsing import clean_text
 
 _TRANSLATOR = HTMLTranslator()
+CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+# A selector of tag, class and id steps alone (``.pager a``, ``ul.nav a``), whose class names
+# each have to appear on some element for it to match anything.
+PLAIN_SELECTOR = re.compile(r"[\w\s.#-]+")
+CLASS_NAME = re.compile(r"\.([\w-]+)")
 
 
 @lru_cache(maxsize=1024)
@@ -49,3 +55,24 @@ def text_of(element) -> str:
 def texts_of_all(element, css: str) -> str:
     """The text of every element ``css`` matches under ``element``, joined and cleaned to one line."""
     return clean_text(" ".join(compiled(f"{css} ::text")(element)))
+
+
+def class_names(root) -> frozenset[str]:
+    """Every class name used anywhere in the document of ``root`` (one pass over ``@class``)."""
+    return frozenset(name for value in CLASS_VALUES(root) for name in value.split())
+
+
+@lru_cache(maxsize=256)
+def required_classes(css: str) -> frozenset[str] | None:
+    """The class names a plain selector (tags, classes, ids, descendant steps) needs present
+    in the page to match; ``None`` for any other selector (attributes, pseudo-classes, lists)."""
+    if not PLAIN_SELECTOR.fullmatch(css):
+        return None
+    return frozenset(CLASS_NAME.findall(css))
+
+
+def may_match(css: str, classes: frozenset[str]) -> bool:
+    """False only when ``css`` certainly matches nothing in a page using the class names
+    ``classes`` (see :func:`class_names`); True when it may match."""
+    needed = required_classes(css)
+    return needed is None or needed <= classes
