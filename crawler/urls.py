@@ -49,6 +49,9 @@ DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"
 # each remembers its latest answers (URLs are short; a few thousand cost a few MB at most).
 URL_CACHE_SIZE = 8192
 ORIGIN = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*")
+# An href that urljoin resolves without the page's path: path-absolute, naming a host, or of a
+# scheme that is never the page's own (kept as written).
+PATH_FREE_HREF = re.compile(r"/(?!/)|(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]|(?i:javascript|mailto|tel):")
 
 
 @dataclass(frozen=True)
@@ -204,18 +207,21 @@ def is_listing_page(url: str) -> bool:
 def absolute_url(base_url: str, href: str) -> str:
     """``href`` resolved against the page at ``base_url``, as ``urljoin`` does.
 
-    A path-absolute ``href`` (``/tin-tuc/...``) depends only on the page's origin, so its answer
-    is remembered per origin: menus and related lists repeat on every page of a site.
+    A path-absolute ``href`` (``/tin-tuc/...``), one naming a host (``//host/...``,
+    ``https://host/...``) or a ``javascript:``/``mailto:``/``tel:`` link depends only on the
+    page's origin, not its path, so its answer is remembered per origin: menus and related lists
+    repeat on every page of a site.
     """
     origin = ORIGIN.match(base_url)
-    if origin and href.startswith("/") and not href.startswith("//"):
+    if origin and PATH_FREE_HREF.match(href):
         return _joined_on_origin(origin.group(), href)
     return urljoin(base_url, href)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _joined_on_origin(origin: str, href: str) -> str:
-    """``urljoin`` of a path-absolute ``href`` on a page of ``origin`` (``scheme://host[:port]``)."""
+    """``urljoin`` of an ``href`` matching PATH_FREE_HREF on a page of ``origin``
+    (``scheme://host[:port]``)."""
     return urljoin(origin + "/", href)
 
 

@@ -135,9 +135,11 @@ PAGE_URLS = st.sampled_from([
     "https://H.vn:80/x/y/", "http://h?q", "http://h#frag", "http://u@h/p", "http://h/a;p?q",
 ])
 HREFS = st.text(alphabet="/.?#=&a:b%;", max_size=12)
+HREF_STARTS = ["/", "//", "http://", "https://", "HTTP://", "http:///", "ftp://", "http:", "//h",
+               "http://h", "h://u@h", "javascript:", "MailTo:", "tel:"]
 
 
 @settings(max_examples=500, deadline=None)
-@given(PAGE_URLS, st.one_of(HREFS, HREFS.map(lambda text: "/" + text)))
+@given(PAGE_URLS, st.one_of(HREFS, st.tuples(st.sampled_from(HREF_STARTS), HREFS).map("".join)))
 def test_absolute_url_resolves_as_urljoin_does(page_url, href):
     assert urljoin(page_url, href) == absolute_url(page_url, href)
