@@ -124,9 +124,9 @@ class RotatingWarcWriter:
                 refers_to_date=revisit_of["warc_date"], http_headers=http_headers,
                 warc_headers_dict={"WARC-Date": date})
         else:
-            record = self.writer.create_warc_record(
-                fetch.url, "response", payload=io.BytesIO(fetch.body), http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": date})
+            record = self.writer.create_warc_record(  # a known length: no spooling to a temp file
+                fetch.url, "response", payload=io.BytesIO(fetch.body), length=len(fetch.body),
+                http_headers=http_headers, warc_headers_dict={"WARC-Date": date})
         written = self._write(record)
         self._write(self._request_record(fetch, date, record.rec_headers.get_header("WARC-Record-ID")))
         return written
@@ -143,7 +143,7 @@ class RotatingWarcWriter:
         headers = StatusAndHeaders(f"GET /{path} HTTP/1.1", fetch.request_headers,
                                    is_http_request=True)
         return self.writer.create_warc_record(
-            fetch.url, "request", payload=io.BytesIO(b""), http_headers=headers,
+            fetch.url, "request", payload=None, http_headers=headers,
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to})
 
     def _write(self, record) -> Written:
