@@ -31,6 +31,8 @@ BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "CLOSESPIDER_PAGECOUNT=0"]
+# The crawl process's CPU time from spider open to close, as the stats' cpu_seconds.
+CPU_TIME = ["-s", 'EXTENSIONS={"bench.cpu.CrawlCpuTime": 0}']
 QUERIES = ["hội nghị", "hoi nghi", "Đinh Hồng Phong", "dinh hong phong", "tuyên giáo",
            "tuyen giao", "chuyển đổi số", "chuyen doi so", "an sinh xã hội", "an sinh xa hoi"]
 
@@ -92,10 +94,6 @@ def crawl_overhead(folder: Path, args) -> tuple[list, list]:
          f"archive or politeness middlewares. CPU per page is the crawl process's CPU time from "
          f"spider open to close over the pages fetched; the portal runs in the benchmark's own "
          f"process, on the other core."]
-
-
-# The crawl process's CPU time from spider open to close, as the stats' cpu_seconds.
-CPU_TIME = ["-s", 'EXTENSIONS={"bench.cpu.CrawlCpuTime": 0}']
 
 
 def _add_crawl(runs: dict, command: list[str], cwd: Path = ROOT) -> int:

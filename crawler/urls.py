@@ -48,10 +48,11 @@ DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"
 # The URL functions are pure and a portal repeats its menus and related lists on every page:
 # each remembers its latest answers (URLs are short; a few thousand cost a few MB at most).
 URL_CACHE_SIZE = 8192
-ORIGIN = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*")
+SCHEME = r"[a-zA-Z][a-zA-Z0-9+.-]*:"
+ORIGIN = re.compile(SCHEME + r"//[^/?#]*")
 # An href that urljoin resolves without the page's path: path-absolute, naming a host, or of a
 # scheme that is never the page's own (kept as written).
-PATH_FREE_HREF = re.compile(r"/(?!/)|(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]|(?i:javascript|mailto|tel):")
+PATH_FREE_HREF = re.compile(rf"/(?!/)|(?:{SCHEME})?//[^/?#]|(?i:javascript|mailto|tel):")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from parsel import Selector
 
-from crawler.pages.select import class_names, may_match, select
+from crawler.pages.select import class_names, may_match, required_classes, select
 from crawler.urls import absolute_url, is_listing_page, never_follow, parse_article_ref
 
 PAGER_LINKS = (".taglib-page-iterator a", ".lfr-pagination-buttons a", ".pagination a",
@@ -48,7 +48,7 @@ class ListingPage:
 
     def _links(self, css: str) -> list[str]:
         """Absolute hrefs of the anchors matched by ``css``, without never-follow links."""
-        if not may_match(css, self._classes):
+        if required_classes(css) and not may_match(css, self._classes):  # classes read only then
             return []
         hrefs = select(self.selector.root, f"{css}::attr(href)")
         links = (absolute_url(self.url, href.strip()) for href in hrefs if href.strip())

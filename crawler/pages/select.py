@@ -17,7 +17,6 @@ from parsel.csstranslator import HTMLTranslator
 from crawler.parsing import clean_text
 
 _TRANSLATOR = HTMLTranslator()
-CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 # A selector of tag, class and id steps alone (``.pager a``, ``ul.nav a``), whose class names
 # each have to appear on some element for it to match anything.
 PLAIN_SELECTOR = re.compile(r"[\w\s.#-]+")
@@ -59,7 +58,7 @@ def texts_of_all(element, css: str) -> str:
 
 def class_names(root) -> frozenset[str]:
     """Every class name used anywhere in the document of ``root`` (one pass over ``@class``)."""
-    return frozenset(name for value in CLASS_VALUES(root) for name in value.split())
+    return frozenset(name for value in compiled_xpath("//@class")(root) for name in value.split())
 
 
 @lru_cache(maxsize=256)
