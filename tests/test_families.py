@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.items import NotAnArticle
 from crawler.pages import detect_family, extract_article
+from crawler.pages.base import ERROR_SELECTORS, raise_if_error_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -69,3 +70,13 @@ def test_windows_1258_page_decodes_to_nfc_vietnamese():
     selector, url = page("view_content/windows_1258_repeated_sapo")
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     assert expected["title"] == extract_article(selector, url, "caugiay").title
+
+
+@pytest.mark.parametrize("css", ERROR_SELECTORS)
+def test_every_kind_of_error_box_stops_extraction(css):
+    markup = (f'<html><body><div class="portlet-body"><div class="{css.lstrip(".")} box">'
+              "Bài viết không tồn tại hoặc đã bị xoá</div></div></body></html>")
+    with pytest.raises(NotAnArticle) as raised:
+        raise_if_error_page(Selector(text=markup).root)
+    assert "error_page" == raised.value.kind
+    assert "không tồn tại" in str(raised.value)

@@ -19,9 +19,11 @@ from crawler.urls import absolute_url, article_id, is_document, parse_article_re
 
 ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".error-page")
 # A cheap first look at class attributes alone before the exact selectors: most pages have no
-# error box, and a class attribute naming none of them cannot match one.
+# error box, and a class attribute holding none of these words cannot match one. Each class of
+# ERROR_SELECTORS holds one of them (two tests per attribute cost half of four).
+ERROR_CLASS_WORDS = ("error", "danger")
 MAYBE_ERROR_BOX = compiled_xpath("//@class[" + " or ".join(
-    f"contains(., '{css.lstrip('.')}')" for css in ERROR_SELECTORS) + "]")
+    f"contains(., '{word}')" for word in ERROR_CLASS_WORDS) + "]")
 ERROR_PHRASES = (
     "the requested resource was not found", "không tìm thấy", "không tồn tại",
     "an unexpected system error occurred", "đã xảy ra lỗi",
