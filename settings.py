@@ -27,8 +27,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Error pages (404/410/5xx) reach the spider so they are counted and reported, not dropped silently.
 HTTPERROR_ALLOW_ALL = True
 
-# No telnet console: an unattended archiver should open no listening port.
+# No telnet console and no remote control (Scrapy >= 2.19 starts an HTTP server that runs the
+# Python code it is sent, and leaves its token in the home folder): an unattended archiver should
+# open no listening port.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 300}
 # The archive pipeline writes synchronously, so items gain nothing from being handled in parallel,

@@ -4,11 +4,13 @@ incremental fetch plan's decisions."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import FAST, run_bantin
+from conftest import BANTIN, FAST, PROJECT_ROOT, run_bantin
 from crawler.spiders.plan import FetchPlan
 from sampleportal.server import SamplePortal
 
@@ -103,3 +105,18 @@ def test_pages_per_run_are_capped(tmp_path):
     assert len(fetched) <= 5 + 3
     outcome = sqlite3.connect(db).execute("select outcome from crawl_runs").fetchone()[0]
     assert "closespider_pagecount" == outcome
+
+
+def test_a_crawl_opens_no_listening_port(tmp_path):
+    state = tmp_path / "state"  # where Scrapy's remote control would leave its job file
+    with SamplePortal() as portal:
+        start = portal.url("badinh") + "/tin-tuc-su-kien"
+        result = subprocess.run(
+            [str(BANTIN), "crawl", "--start-url", start, "--db", str(tmp_path / "a.db"), *FAST,
+             "-s", "LOG_LEVEL=INFO", "-s", "CLOSESPIDER_PAGECOUNT=2"],
+            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+            env={**os.environ, "XDG_STATE_HOME": str(state)})
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert "Spider opened" in result.stderr
+    assert "listening" not in result.stderr.lower()
+    assert not state.exists()
