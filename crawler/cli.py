@@ -141,14 +141,14 @@ def extract(file, url, site_name) -> None:
     """
     from scrapy.http import HtmlResponse
 
-    from crawler.charsets import decoded
+    from crawler.charsets import page_selector
     from crawler.items import NotAnArticle
     from crawler.pages import extract_article
 
     site = _site_for_url(url, site_name)
-    response = decoded(HtmlResponse(url=url, body=Path(file).read_bytes()))
+    selector = page_selector(HtmlResponse(url=url, body=Path(file).read_bytes()))
     try:
-        article = extract_article(response.selector, url, site.name, home_group_id=site.group_id,
+        article = extract_article(selector, url, site.name, home_group_id=site.group_id,
                                   family=site.family)
     except NotAnArticle as error:
         raise click.ClickException(f"not an article: {error.reason}") from error

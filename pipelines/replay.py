@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scrapy.http import HtmlResponse
 
-from crawler.charsets import decoded
+from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
 from crawler.sites import SiteConfig, adhoc_site
@@ -105,9 +105,9 @@ def _article_record(url: str, stored: warc.StoredResponse, capture: dict,
                     sites: list[SiteConfig]) -> dict | None:
     """The article record of a stored page, or ``None`` when it is not an article."""
     site = site_for(url, sites, capture.get("site"))
-    response = decoded(HtmlResponse(url, body=stored.body, headers=stored.headers))
+    selector = page_selector(HtmlResponse(url, body=stored.body, headers=stored.headers))
     try:
-        article = extract_article(response.selector, url, site.name, home_group_id=site.group_id,
+        article = extract_article(selector, url, site.name, home_group_id=site.group_id,
                                   fetched_at=capture["fetched_at"], family=site.family)
     except (NotAnArticle, AttributeError):
         return None

@@ -9,6 +9,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
+from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import detect_family, extract_article
 from crawler.pages.base import ERROR_SELECTORS, raise_if_error_page
@@ -22,7 +23,7 @@ def page(case: str) -> tuple[Selector, str]:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
     response = HtmlResponse(meta["url"], body=(folder / "page.html").read_bytes(), headers=headers)
-    return response.selector, meta["url"]
+    return page_selector(response), meta["url"]
 
 
 @pytest.mark.parametrize(("case", "family"), [

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
 
@@ -29,7 +30,7 @@ def extracted(case: Path) -> dict:
     headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
     response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(), headers=headers,
                             request=Request(meta["url"]))
-    article = extract_article(response.selector, meta["url"], meta["site"],
+    article = extract_article(page_selector(response), meta["url"], meta["site"],
                               home_group_id=meta.get("home_group_id"), fetched_at=meta.get("fetched_at"))
     return article.to_dict()
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import TextResponse
 
-from crawler.charsets import decoded
+from crawler.charsets import page_selector
 from crawler.items import Article, NotAnArticle, PageFailure, SiteCheck
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
@@ -93,7 +93,7 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400 or not isinstance(response, TextResponse):
             yield self._failure(response, site, f"http_{response.status}", "listing page unavailable")
             return
-        page = ListingPage(decoded(response).selector, response.url)
+        page = ListingPage(page_selector(response), response.url)
         known_in_a_row = response.meta.get("known_in_a_row", 0)
         links = page.article_links()
         for request, known in self._article_requests(links, site):
@@ -123,9 +123,9 @@ class PortalSpider(scrapy.Spider):
         if b"\x00" in response.body[:2048]:
             yield self._failure(response, site, "binary", "binary content served as a web page")
             return
-        response = decoded(response)
+        selector = page_selector(response)
         try:
-            article = extract_article(response.selector, response.url, site.name,
+            article = extract_article(selector, response.url, site.name,
                                       home_group_id=site.group_id, fetched_at=_now(),
                                       family=site.family)
         except NotAnArticle as error:
@@ -136,7 +136,7 @@ class PortalSpider(scrapy.Spider):
             article.duplicate_of = self._original_of(article)
             article.capture_id = response.meta.get("bantin_capture_id")
             yield article
-        related = ListingPage(response.selector, response.url).article_links()
+        related = ListingPage(selector, response.url).article_links()
         yield from (request for request, _ in self._article_requests(related, site) if request)
 
     def on_error(self, failure) -> Iterator[PageFailure]:
