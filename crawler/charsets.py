@@ -1,4 +1,4 @@
-"""Decoding a page whose declared charset is wrong.
+"""Decoding and parsing a page whose declared charset may be wrong.
 
 Old servers label windows-1258 pages as UTF-8 and the reverse. UTF-8 is self-checking: bytes
 beyond ASCII that decode as UTF-8 are almost surely UTF-8, and bytes that do not cannot be.
