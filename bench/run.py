@@ -76,9 +76,9 @@ def crawl_overhead(folder: Path, args) -> tuple[list, list]:
     with SamplePortal(timeline=Timeline(copies=12)) as portal:
         sites = write_registry_file(portal, folder / "sites.toml")
         names = [f"sample-{k}" for k in portal.servers]
+        command = [str(BIN / "bantin"), "crawl", *names, "--full", "--sites", str(sites), *FAST,
+                   *CPU_TIME]
         for attempt in range(3):
-            command = [str(BIN / "bantin"), "crawl", *names, "--full", "--sites", str(sites), *FAST,
-                       *CPU_TIME]
             start = len(portal.hits)
             _add_crawl(runs["bantin"], [*command, "--db", str(folder / f"overhead-{attempt}.db")])
             urls = folder / "urls.txt"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -70,10 +72,21 @@ def wait_for_datasette(base: str) -> None:
     raise AssertionError("Datasette did not start")
 
 
-def run_bantin(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    """Run the installed ``bantin`` command and capture its output."""
+def run_bantin(*args: str, cwd: Path = PROJECT_ROOT,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``bantin`` command and capture its output (``env``: variables added)."""
     return subprocess.run([str(BANTIN), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=300, check=False, env={**os.environ, **(env or {})})
+
+
+def fixture_response(folder: Path):
+    """A golden fixture's saved page as Scrapy hands it over: its URL and recorded Content-Type."""
+    from scrapy.http import HtmlResponse, Request
+
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
+    return HtmlResponse(meta["url"], body=(folder / "page.html").read_bytes(), headers=headers,
+                        request=Request(meta["url"]))
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from scrapy.http import HtmlResponse
 
-from conftest import FIXTURES
+from conftest import FIXTURES, fixture_response
 from crawler.charsets import decoded, page_selector
 
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
@@ -30,16 +28,9 @@ def tree(selector) -> str:
     return etree.tostring(selector.root, encoding="unicode")
 
 
-def response(case_page) -> HtmlResponse:
-    """A fixture page as Scrapy hands it over, with its recorded Content-Type."""
-    meta = json.loads((case_page.parent / "meta.json").read_text(encoding="utf-8"))
-    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
-    return HtmlResponse(meta["url"], body=case_page.read_bytes(), headers=headers)
-
-
 @pytest.mark.parametrize("page", PAGES, ids=[f"{p.parent.parent.name}/{p.parent.name}" for p in PAGES])
 def test_every_fixture_page_parses_to_scrapys_tree(page):
-    page_response = response(page)
+    page_response = fixture_response(page.parent)
     assert tree(decoded(page_response).selector) == tree(page_selector(page_response))
 
 

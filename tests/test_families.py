@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from parsel import Selector
-from scrapy.http import HtmlResponse
 
+from conftest import FIXTURES, fixture_response
 from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import detect_family, extract_article
 from crawler.pages.base import ERROR_SELECTORS, raise_if_error_page
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pages"
-
 
 def page(case: str) -> tuple[Selector, str]:
     """A golden fixture page as a selector, with its URL."""
-    folder = FIXTURES / case
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
-    response = HtmlResponse(meta["url"], body=(folder / "page.html").read_bytes(), headers=headers)
-    return page_selector(response), meta["url"]
+    response = fixture_response(FIXTURES / case)
+    return page_selector(response), response.url
 
 
 @pytest.mark.parametrize(("case", "family"), [

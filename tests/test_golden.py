@@ -7,13 +7,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import HtmlResponse
 
+from conftest import FIXTURES, fixture_response
 from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "expected.json").exists())
 
 
@@ -27,9 +27,7 @@ def _load(case: Path) -> tuple[dict, dict]:
 def extracted(case: Path) -> dict:
     """Extract a saved page as in production: bytes through Scrapy's response and charset detection."""
     meta, _ = _load(case)
-    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
-    response = HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(), headers=headers,
-                            request=Request(meta["url"]))
+    response = fixture_response(case)
     article = extract_article(page_selector(response), meta["url"], meta["site"],
                               home_group_id=meta.get("home_group_id"), fetched_at=meta.get("fetched_at"))
     return article.to_dict()

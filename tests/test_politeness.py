@@ -4,13 +4,11 @@ incremental fetch plan's decisions."""
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import BANTIN, FAST, PROJECT_ROOT, run_bantin
+from conftest import FAST, run_bantin
 from crawler.spiders.plan import FetchPlan
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import Timeline
@@ -113,11 +111,9 @@ def test_a_crawl_opens_no_listening_port(tmp_path):
     state = tmp_path / "state"  # where Scrapy's remote control would leave its job file
     with SamplePortal() as portal:
         start = portal.url("badinh") + "/tin-tuc-su-kien"
-        result = subprocess.run(
-            [str(BANTIN), "crawl", "--start-url", start, "--db", str(tmp_path / "a.db"), *FAST,
-             "-s", "LOG_LEVEL=INFO", "-s", "CLOSESPIDER_PAGECOUNT=2"],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
-            env={**os.environ, "XDG_STATE_HOME": str(state)})
+        result = run_bantin("crawl", "--start-url", start, "--db", str(tmp_path / "a.db"), *FAST,
+                            "-s", "LOG_LEVEL=INFO", "-s", "CLOSESPIDER_PAGECOUNT=2",
+                            env={"XDG_STATE_HOME": str(state)})
     assert 0 == result.returncode, result.stderr[-2000:]
     assert "Spider opened" in result.stderr
     assert "listening" not in result.stderr.lower()
