@@ -1,4 +1,4 @@
-"""Pure field parsers: text normalisation, dates, view counts, credits and office lines.
+"""Pure field parsers: text normalisation, view counts, credits and office lines (dates: dates.py).
 
 Every parser takes a string and returns a value or ``None``; none of them invents a value for
 text it cannot read. Patterns and word lists are data at the top of the module.
@@ -8,35 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
-HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
-
-# Date lines, matched against a whole text block: `[Ngày đăng ]dd/mm/yyyy | HH:mm[ | Lượt xem: N]`
-# (with the English labels of locale copies), `(HH:MM dd/mm/yyyy)`, and `17 giờ trước`.
-VIEWS_PART = r"(?:\s*\|\s*(?P<views>(?:lượt xem|view count|lượt đọc)\s*:?\s*[\d.,]+))?"
-DATE_LINES = (
-    re.compile(
-        r"^\s*(?:(?:ngày đăng|ngày|publish date|published|cập nhật)\s*:?\s*)?"
-        r"(?P<date>\d{1,2}/\d{1,2}/\d{4}(?:\s*[|\-,]?\s*\d{1,2}:\d{2})?)" + VIEWS_PART + r"\s*$",
-        re.IGNORECASE,
-    ),
-    re.compile(r"^\s*\(?(?P<date>\d{1,2}:\d{2}\s*[-,]?\s*\d{1,2}/\d{1,2}/\d{4})\)?" + VIEWS_PART + r"\s*$",
-               re.IGNORECASE),
-    re.compile(r"^\s*(?P<date>\d{1,3}\s*(?:giây|phút|giờ|ngày|tuần|tháng)\s*trước)" + VIEWS_PART + r"\s*$",
-               re.IGNORECASE),
-)
-DATE_FORMATS = ("%d/%m/%Y | %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%H:%M %d/%m/%Y")
-# Relative times in fixed units, read without dateparser (months, of varying length, go to it).
-TIME_AGO = re.compile(r"^(?P<count>\d{1,3})\s*(?P<unit>giây|phút|giờ|ngày|tuần)\s*trước$", re.IGNORECASE)
-UNIT_SECONDS = {"giây": 1, "phút": 60, "giờ": 3600, "ngày": 86400, "tuần": 7 * 86400}
-DATE_ANYWHERE = re.compile(
-    r"(?P<date>\d{1,2}:\d{2}\s*[-,]?\s*\d{1,2}/\d{1,2}/\d{4}"
-    r"|\d{1,2}/\d{1,2}/\d{4}(?:\s*[|\-,]?\s*\d{1,2}:\d{2})?"
-    r"|\d{1,3}\s*(?:phút|giờ|ngày)\s*trước)",
-    re.IGNORECASE,
-)
 VIEWS_NUMBER = re.compile(r"(\d[\d.,]*)\s*$")
 
 # Credit lines: (pattern, roles of the first name group, roles of the second name group).
@@ -98,106 +70,6 @@ def undouble(text: str) -> str:
     if rest == 1 and text[half] == " " and text[:half] == text[half + 1 :]:
         return text[:half]
     return text
-
-
-@dataclass(frozen=True)
-class DateLine:
-    """The parts of an article's date line as printed: the date text and the view-count text."""
-
-    published_raw: str
-    views_raw: str | None
-
-
-def parse_date_line(text: str) -> DateLine | None:
-    """Read a line like ``Ngày đăng 09/09/2022 | 17:14 | Lượt xem: 5``; ``None`` if it is not one."""
-    match = _date_line_match(clean_text(text))
-    if not match:
-        return None
-    return DateLine(clean_text(match.group("date")), match.group("views"))
-
-
-def _date_line_match(text: str) -> re.Match | None:
-    """The first of the date-line patterns that matches all of ``text``."""
-    for pattern in DATE_LINES:
-        match = pattern.match(text)
-        if match:
-            return match
-    return None
-
-
-def find_date(text: str) -> str | None:
-    """The first date-like phrase inside running text (``… 05/09/2022 - 10:30 …``), or ``None``."""
-    match = DATE_ANYWHERE.search(clean_text(text))
-    return match.group("date") if match else None
-
-
-def parse_published(raw: str | None, now: datetime | None = None) -> str | None:
-    """Parse a printed publish time into ISO 8601 with the Hanoi offset (``…T17:14:00+07:00``).
-
-    Known day-first formats are tried with ``strptime``; anything else (relative times such as
-    ``17 giờ trước``) goes to dateparser with Vietnamese settings, resolved against ``now``.
-    """
-    text = _date_part(raw)
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=HANOI).isoformat()
-        except ValueError:
-            continue
-    return _time_ago(text, now) or _dateparser_fallback(text, now)
-
-
-def _time_ago(text: str, now: datetime | None) -> str | None:
-    """``17 giờ trước`` (seconds to weeks) as ISO 8601 in Hanoi time, counted back from ``now``."""
-    match = TIME_AGO.match(text)
-    if not match:
-        return None
-    seconds = int(match.group("count")) * UNIT_SECONDS[match.group("unit").lower()]
-    moment = (now or datetime.now(HANOI)).astimezone(HANOI) - timedelta(seconds=seconds)
-    return moment.replace(microsecond=0).isoformat()
-
-
-def _date_part(raw: str | None) -> str:
-    """Strip labels, brackets and the view count from a printed date, normalising `|` spacing."""
-    text = clean_text(raw).strip("()")
-    match = _date_line_match(text)
-    if match:
-        text = match.group("date")
-    text = re.sub(r"\s*\|\s*", " | ", text)
-    text = re.sub(r"^(\d{1,2}/\d{1,2}/\d{4})\s*[-,]\s*(?=\d)", r"\1 ", text)
-    return re.sub(r"^(\d{1,2}:\d{2})\s*[-,]?\s*", r"\1 ", text)
-
-
-def _dateparser_fallback(text: str, now: datetime | None) -> str | None:
-    """Parse free-form Vietnamese date text with dateparser; ``None`` when it cannot."""
-    import dateparser  # imported lazily: it costs ~0.3 s to load and is rarely needed
-
-    settings = {
-        "DATE_ORDER": "DMY",
-        "TIMEZONE": "Asia/Ho_Chi_Minh",
-        "TO_TIMEZONE": "Asia/Ho_Chi_Minh",
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "PREFER_DATES_FROM": "past",
-    }
-    if now is not None:
-        settings["RELATIVE_BASE"] = now.astimezone(HANOI).replace(tzinfo=None)
-    parsed = dateparser.parse(text, languages=["vi", "en"], settings=settings)
-    if parsed is None:
-        return None
-    return parsed.astimezone(HANOI).replace(microsecond=0).isoformat()
-
-
-def is_relative_date(raw: str | None) -> bool:
-    """True for a printed date relative to the time of reading (``17 giờ trước``)."""
-    return bool(raw) and bool(DATE_LINES[2].match(clean_text(raw)))
-
-
-def local_date(published_at: str | None) -> str | None:
-    """Hanoi-local calendar date ``YYYY-MM-DD`` of an ISO 8601 timestamp, or ``None``."""
-    if not published_at:
-        return None
-    return datetime.fromisoformat(published_at).astimezone(HANOI).date().isoformat()
 
 
 def parse_views(raw: str | None) -> int | None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler import parsing
+from crawler import dates, parsing
 
 
 @pytest.mark.parametrize(("text", "published_raw", "views_raw"), [
@@ -18,7 +18,7 @@ from crawler import parsing
     ("05/09/2022", "05/09/2022", None),
 ])
 def test_date_line_is_read_by_its_text(text, published_raw, views_raw):
-    assert parsing.DateLine(published_raw, views_raw) == parsing.parse_date_line(text)
+    assert dates.DateLine(published_raw, views_raw) == dates.parse_date_line(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -27,7 +27,7 @@ def test_date_line_is_read_by_its_text(text, published_raw, views_raw):
     "",
 ])
 def test_lines_that_only_contain_a_date_are_not_date_lines(text):
-    assert parsing.parse_date_line(text) is None
+    assert dates.parse_date_line(text) is None
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -41,12 +41,12 @@ def test_lines_that_only_contain_a_date_are_not_date_lines(text):
     (None, None),
 ])
 def test_published_is_day_first_in_hanoi_time(raw, expected):
-    assert expected == parsing.parse_published(raw)
+    assert expected == dates.parse_published(raw)
 
 
 def test_relative_times_resolve_against_the_fetch_time():
     now = datetime(2025, 3, 10, 5, 0, tzinfo=UTC)  # 12:00 in Hanoi
-    assert "2025-03-09T19:00:00+07:00" == parsing.parse_published("17 giờ trước", now=now)
+    assert "2025-03-09T19:00:00+07:00" == dates.parse_published("17 giờ trước", now=now)
 
 
 @pytest.mark.parametrize("raw", [
@@ -55,7 +55,7 @@ def test_relative_times_resolve_against_the_fetch_time():
 ])
 def test_relative_times_read_without_dateparser_agree_with_it(raw):
     now = datetime(2026, 3, 31, 3, 20, 30, 123456, tzinfo=UTC)
-    assert parsing._dateparser_fallback(raw, now) == parsing.parse_published(raw, now=now)
+    assert dates._dateparser(raw, now) == dates.parse_published(raw, now=now)
 
 
 @pytest.mark.parametrize(("published_at", "expected"), [
@@ -65,7 +65,7 @@ def test_relative_times_read_without_dateparser_agree_with_it(raw):
     (None, None),
 ])
 def test_local_date_is_the_hanoi_calendar_day(published_at, expected):
-    assert expected == parsing.local_date(published_at)
+    assert expected == dates.local_date(published_at)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
 from conftest import BANTIN, FIXTURES
-from crawler import charsets, fonts, parsing, people
+from crawler import charsets, dates, fonts, parsing, people
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
 from datasette_bantin import sanitise, search
@@ -30,10 +30,10 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @FAST
 @given(st.one_of(TEXT, VIETNAMESE))
 def test_field_parsers_return_a_value_or_none(text):
-    assert parsing.parse_published(text) is None or "T" in parsing.parse_published(text)
+    assert dates.parse_published(text) is None or "T" in dates.parse_published(text)
     assert parsing.parse_views(text) is None or parsing.parse_views(text) >= 0
     assert parsing.parse_credit(text) is None or isinstance(parsing.parse_credit(text), list)
-    for parser in (parsing.parse_date_line, parsing.parse_office, parsing.parse_source_line,
+    for parser in (dates.parse_date_line, parsing.parse_office, parsing.parse_source_line,
                    parsing.undouble, parsing.fold_diacritics, parsing.clean_text,
                    parsing.strip_site_suffix, fonts.detect, fonts.repair, people.find_mentions):
         parser(text)

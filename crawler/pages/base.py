@@ -10,7 +10,7 @@ from datetime import datetime
 
 from parsel import Selector
 
-from crawler import fonts, parsing
+from crawler import dates, fonts, parsing
 from crawler.items import Article, NotAnArticle
 from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import Reading, read_blocks
@@ -78,7 +78,7 @@ class TemplateArticlePage:
     def _date_line_index(self, parts: list) -> int:
         """Position of the date line among the blocks; NotAnArticle when there is none."""
         for index, part in enumerate(parts):
-            if isinstance(part, Text) and parsing.parse_date_line(part.text):
+            if isinstance(part, Text) and dates.parse_date_line(part.text):
                 return index
         raise NotAnArticle("no_date", "no publish date line (dd/mm/yyyy | HH:mm)")
 
@@ -169,7 +169,7 @@ def build_article(page, site: str, home_group_id: int | None, fetched_at: str | 
     """Assemble the Article record from what a page object read."""
     ref = parse_article_ref(page.url)
     now = datetime.fromisoformat(fetched_at) if fetched_at else None
-    published_at = parsing.parse_published(reading.date_line.published_raw, now=now)
+    published_at = dates.parse_published(reading.date_line.published_raw, now=now)
     if published_at is None:
         raise NotAnArticle("no_date", f"unreadable publish date {reading.date_line.published_raw!r}")
     paragraphs = reading.paragraphs_without(title, category)
@@ -180,7 +180,7 @@ def build_article(page, site: str, home_group_id: int | None, fetched_at: str | 
         title=title,
         category=category,
         published_at=published_at,
-        published_date=parsing.local_date(published_at),
+        published_date=dates.local_date(published_at),
         published_raw=reading.date_line.published_raw,
         views=parsing.parse_views(reading.date_line.views_raw),
         views_raw=reading.date_line.views_raw,

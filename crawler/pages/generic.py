@@ -12,7 +12,7 @@ from collections import Counter
 
 from parsel import Selector
 
-from crawler import parsing
+from crawler import dates, parsing
 from crawler.items import Article, NotAnArticle
 from crawler.pages.base import (
     attachments,
@@ -107,16 +107,16 @@ def _region(heading, container):
     return container
 
 
-def _date_after(region, title: str) -> parsing.DateLine:
+def _date_after(region, title: str) -> dates.DateLine:
     """The first short line after the title inside ``region`` that holds a date."""
     texts = [part.text for part in blocks(region) if isinstance(part, Text)]
     start = next((i + 1 for i, text in enumerate(texts) if text == title), 0)
     for text in texts[start:]:
-        line = parsing.parse_date_line(text)
+        line = dates.parse_date_line(text)
         if line:
             return line
         if len(text.split()) <= DATE_LINE_MAX_WORDS:
-            found = parsing.find_date(text)
+            found = dates.find_date(text)
             if found:
-                return parsing.DateLine(found, None)
+                return dates.DateLine(found, None)
     raise NotAnArticle("no_date", "no publish date near the title")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crawler import parsing
+from crawler import dates, parsing
 from crawler.pages.blocks import Image, Text
 from crawler.urls import absolute_url
 
@@ -34,7 +34,7 @@ SENTENCE_END = re.compile(r"[.!?…:;]\"?$")
 class Reading:
     """What the blocks say: the date line, the line above it, paragraphs, images, credits."""
 
-    date_line: parsing.DateLine
+    date_line: dates.DateLine
     above_date: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
@@ -51,14 +51,14 @@ class Reading:
 
 def read_blocks(parts: list, date_index: int, base_url: str) -> Reading:
     """Read ``parts`` (blocks of an article container) around the date line at ``date_index``."""
-    date_line = parsing.parse_date_line(parts[date_index].text)
+    date_line = dates.parse_date_line(parts[date_index].text)
     before = parts[:date_index]
     above = next((p.text for p in reversed(before) if isinstance(p, Text)), None)
     content = [p for p in before if isinstance(p, Text) and _words(p) > LONG_PARAGRAPH_WORDS]
     return read_content(content + parts[date_index + 1 :], date_line, base_url, above_date=above)
 
 
-def read_content(content: list, date_line: parsing.DateLine, base_url: str,
+def read_content(content: list, date_line: dates.DateLine, base_url: str,
                  above_date: str | None = None) -> Reading:
     """Read article blocks (no title or date line among them) into paragraphs, images, credits."""
     reading = Reading(date_line=date_line, above_date=above_date)

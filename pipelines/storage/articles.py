@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crawler.parsing import fold_diacritics, is_relative_date
+from crawler.dates import is_relative_date
+from crawler.parsing import fold_diacritics
 from crawler.people import find_mentions, person_key
 from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, fetch_rows
 
