@@ -20,7 +20,9 @@ class Article:
     - ``category``: the category header printed on the page, once, as printed.
     - ``title``: as printed (UPPERCASE kept).
     - ``published_at``: ISO 8601 with ``+07:00``; ``published_date``: Hanoi-local ``YYYY-MM-DD``;
-      ``published_raw``: the date text as printed.
+      ``published_raw``: the date text as printed; ``published_precision``: ``minute`` when a
+      time of day is printed, ``hour`` for ``N giờ trước``, ``day`` for a date alone (stored at
+      local midnight; Liferay themes print such a date as ``12:00 AM``).
     - ``views``: int or ``None`` when no count is printed; ``views_raw``: as printed.
     - ``lead``: first article paragraph; ``body``: every paragraph, blank-line separated.
     - ``source``: the issuing office as printed without parentheses, or ``None``.
@@ -43,6 +45,7 @@ class Article:
     published_raw: str
     category: str | None = None
     published_date: str | None = None
+    published_precision: str | None = None
     views: int | None = None
     views_raw: str | None = None
     lead: str | None = None

@@ -22,6 +22,16 @@ CREDIT_PATTERNS = (
     (re.compile(r"^ảnh\s*:\s*(?P<a>.+)$", re.I), ("photo",), ()),
     (re.compile(r"^(?P<a>nhóm (?:pv|phóng viên)(?:\s.*)?)$", re.I), ("text",), ()),
 )
+# A bare byline: one to three names of two to five capitalised words ("Thanh Bình", "Phạm Linh -
+# Minh Hiếu"), as sites set it flush right at the end of an article.
+NAME_WORD = r"[A-ZÀ-ỸĐ][a-zà-ỹđ]*"
+NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{1,4}}"
+BYLINE = re.compile(rf"^{NAME}(?:\s*[-–,&]\s*{NAME}){{0,2}}$")
+BYLINE_SEPARATORS = re.compile(r"\s*[-–,&]\s*")
+# Inline photo credit at the end of a caption: "… (ảnh: Minh Hiếu)".
+INLINE_PHOTO_CREDIT = re.compile(
+    r"\((?:ảnh|ảnh minh họa|ảnh minh hoạ|photo)\s*:\s*(?P<names>[^()]{2,60})\)\s*\.?$", re.I)
+NOT_A_NAME = ("minh họa", "minh hoạ", "internet", "tư liệu", "nguồn")
 SOURCE_LINE = re.compile(r"^nguồn\s*:\s*(?P<source>.+?)\.?$", re.I)
 NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
 CREDIT_MAX_WORDS = 14
@@ -31,6 +41,8 @@ OFFICE_WORDS = (
     "ban", "văn phòng", "ủy ban", "uỷ ban", "ubnd", "quận ủy", "quận uỷ", "huyện ủy", "thành ủy",
     "đảng ủy", "phòng", "trung tâm", "hội", "đoàn", "quận đoàn", "huyện đoàn", "mặt trận",
     "mttq", "công an", "sở", "cổng", "báo", "hđnd", "liên đoàn", "đài", "viện", "bộ",
+    "đảng bộ", "chi bộ", "ủy ban mttq", "ubmttq", "công đoàn", "cục", "tổng cục", "chi cục",
+    "thanh tra", "trường", "bệnh viện", "hội đồng", "tòa án", "viện kiểm sát",
 )
 OFFICE_MAX_WORDS = 12
 
@@ -120,6 +132,29 @@ def _merge_roles(authors: list[dict]) -> list[dict]:
     return list(merged.values())
 
 
+def parse_byline(line: str) -> list[dict] | None:
+    """Read a bare byline of capitalised names (``Thanh Bình``, ``Phạm Linh - Minh Hiếu``) as
+    text credits ``[{"name", "roles": ["text"]}]``; ``None`` for anything else.
+
+    Only a line the page sets apart as a byline (flush right at the end) should be asked.
+    """
+    text = clean_text(line).rstrip(".")
+    if not BYLINE.match(text) or _is_upper(text) or _starts_with_office_word(text):
+        return None
+    return [{"name": name, "roles": ["text"]} for name in BYLINE_SEPARATORS.split(text) if name]
+
+
+def parse_inline_photo_credit(caption: str) -> list[dict] | None:
+    """The photographers named at the end of a caption (``… (ảnh: Minh Hiếu)``) as photo credits,
+    or ``None``."""
+    match = INLINE_PHOTO_CREDIT.search(clean_text(caption))
+    if not match:
+        return None
+    names = [clean_text(n) for n in NAME_SEPARATORS.split(match.group("names"))]
+    found = [{"name": n, "roles": ["photo"]} for n in names if n and n.casefold() not in NOT_A_NAME]
+    return found or None
+
+
 def parse_source_line(line: str) -> str | None:
     """Return the source named by a ``Nguồn: …`` line, or ``None``."""
     match = SOURCE_LINE.match(clean_text(line))
@@ -138,7 +173,7 @@ def parse_office(line: str) -> str | None:
     words = text.split()
     if not words or len(words) > OFFICE_MAX_WORDS or text.endswith((".", ":", "?", "!")):
         return None
-    if bracketed or _is_upper(text) or _starts_with_office_word(text):
+    if _is_upper(text) or _starts_with_office_word(text):
         return text
     return None
 

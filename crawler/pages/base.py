@@ -12,8 +12,9 @@ from parsel import Selector
 
 from crawler import dates, fonts, parsing
 from crawler.items import Article, NotAnArticle
+from crawler.pages import anchors
 from crawler.pages.blocks import Text, blocks
-from crawler.pages.reading import Reading, read_blocks
+from crawler.pages.reading import LONG_PARAGRAPH_WORDS, Reading, read_blocks
 from crawler.pages.select import compiled, compiled_xpath, first, text_of, texts_of_all
 from crawler.urls import absolute_url, article_id, is_document, parse_article_ref
 
@@ -24,6 +25,8 @@ ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".erro
 ERROR_CLASS_WORDS = ("error", "danger")
 MAYBE_ERROR_BOX = compiled_xpath("//@class[" + " or ".join(
     f"contains(., '{word}')" for word in ERROR_CLASS_WORDS) + "]")
+LONG_TITLE_WORDS = 40
+LOOSE_DATE_WINDOW = 4
 ERROR_PHRASES = (
     "the requested resource was not found", "không tìm thấy", "không tồn tại",
     "an unexpected system error occurred", "đã xảy ra lỗi",
@@ -31,13 +34,21 @@ ERROR_PHRASES = (
 
 
 class TemplateArticlePage:
-    """An article page of a known template family; subclasses fill in the selector data."""
+    """An article page of a known template family; subclasses fill in the selector data.
+
+    The body container is found by the family's selectors; the title, date line and lead are
+    looked for in the whole box around it (the article's portlet), where themes put them inside
+    or outside the container, above or below each other.
+    """
 
     FAMILY = "template"
-    VERSION = "1"
+    VERSION = "2"
     CONTAINERS: tuple[str, ...] = ()
     TITLE_SELECTORS: tuple[str, ...] = ()
     CATEGORY_SELECTORS: tuple[str, ...] = ()
+    # Elements that are never article text: the CMS account that posted it, share and print bars.
+    EXCLUDED: tuple[str, ...] = (".view-content-author", ".taglib-social-bookmarks",
+                                 ".asset-links", ".print-action", ".mailto-action")
     SCOPE_XPATH = "ancestor::section[contains(@class, 'portlet')][1]"
 
     def __init__(self, selector: Selector, url: str):
@@ -53,13 +64,17 @@ class TemplateArticlePage:
         """
         raise_if_error_page(self.root)
         container = self._container()
-        parts = blocks(container)
+        scope = self._scope(container)
+        parts = self._blocks(scope)
         legacy = repair_legacy_text(parts)
-        reading = read_blocks(parts, self._date_line_index(parts), base_url=self.url)
-        title = self._title(container, reading)
+        inside = _inside(parts, container)
+        title, title_index = self._title(scope, parts, inside)
+        date_index = _date_index(parts, title_index, inside, fetched_at)
+        content = _content_indexes(parts, inside, date_index, title_index)
+        reading = read_blocks(parts, date_index, content, base_url=self.url)
         if legacy.encoding:
             title = fonts.to_unicode(title, legacy.encoding) if fonts.detect(title) else title
-        category = self._category(container)
+        category = self._category(scope, title)
         article = build_article(self, site, home_group_id, fetched_at, reading,
                                 title=title, category=category)
         article.attachments = attachments(container, self.url)
@@ -75,41 +90,151 @@ class TemplateArticlePage:
         raise_if_error_page(self.root, check_headings=True)
         raise NotAnArticle("no_container", f"no article container ({self.CONTAINERS[0]})")
 
-    def _date_line_index(self, parts: list) -> int:
-        """Position of the date line among the blocks; NotAnArticle when there is none."""
-        for index, part in enumerate(parts):
-            if isinstance(part, Text) and dates.parse_date_line(part.text):
-                return index
-        raise NotAnArticle("no_date", "no publish date line (dd/mm/yyyy | HH:mm)")
+    def _blocks(self, scope) -> list:
+        """The blocks of ``scope`` without the elements that are never article text."""
+        skipped = {element for css in self.EXCLUDED for element in compiled(css)(scope)}
+        if not skipped:
+            return blocks(scope)
+        return [part for part in blocks(scope) if not _within(_element_of(part), skipped)]
 
-    def _title(self, container, reading: Reading) -> str:
-        """The title as printed: a title element, else the line above the date, else ``<title>``."""
-        for scope in (container, self._scope(container)):
-            for css in self.TITLE_SELECTORS:
-                found = first(scope, css)
-                text = text_of(found) if found is not None else ""
-                if text:
-                    return text
-        if reading.above_date:
-            return reading.above_date
+    def _title(self, scope, parts: list, inside: list[bool]) -> tuple[str, int | None]:
+        """The title as printed and its block index: the line the document's own title names,
+        else a title element, else the line above the date line, else ``<title>``."""
+        texts = _texts_before_body(parts, inside)
+        named = anchors.title_from_document(self.root, [text for _, text in texts])
+        if named:
+            return named, _index_of_text(parts, named)
+        for css in self.TITLE_SELECTORS:
+            found = first(scope, css)
+            text = text_of(found) if found is not None else ""
+            if text:
+                return text, _index_of_text(parts, text)
+        above = _line_above_date(parts, inside)
+        if above is not None:
+            return parts[above].text, above
         page_title = parsing.strip_site_suffix(page_title_text(self.root))
         if page_title:
-            return page_title
+            return page_title, None
         raise NotAnArticle("no_title", "no title")
 
-    def _category(self, container) -> str | None:
-        """The category header around the article, printed once."""
-        scope = self._scope(container)
+    def _category(self, scope, title: str) -> str | None:
+        """The section the page files the article under: its breadcrumb's last item, the portlet
+        title, the active menu entry or the page name in ``<title>``, printed once."""
+        found = anchors.breadcrumb_category(self.root, before=scope)
+        if found:
+            return parsing.undouble(found)
         for css in self.CATEGORY_SELECTORS:
             text = texts_of_all(scope, css)
             if text:
                 return parsing.undouble(text)
-        return None
+        found = anchors.active_menu_item(self.root) or anchors.layout_name(self.root, title)
+        return parsing.undouble(found) if found else None
 
     def _scope(self, container):
         """The box around the article container (the whole page if there is none)."""
         around = compiled_xpath(self.SCOPE_XPATH)(container)
-        return around[0] if around else self.root
+        if around:
+            return around[0]
+        return anchors.portlet_box(container) or self.root
+
+
+def _element_of(part):
+    """The lxml element a block comes from."""
+    return part.element
+
+
+def _within(element, skipped: set) -> bool:
+    """True when ``element`` or one of its ancestors is among ``skipped`` (lxml elements, held
+    in the set: an lxml element's identity lasts only while a reference to it does)."""
+    while element is not None:
+        if element in skipped:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _inside(parts: list, container) -> list[bool]:
+    """For each block, whether it sits inside ``container``."""
+    members = set(container.iter())
+    return [_element_of(part) in members for part in parts]
+
+
+def _index_of_text(parts: list, text: str) -> int | None:
+    """Index of the first text block reading ``text`` (case-insensitive), or ``None``."""
+    folded = text.casefold()
+    return next((i for i, part in enumerate(parts)
+                 if isinstance(part, Text) and part.text.casefold() == folded), None)
+
+
+def _texts_before_body(parts: list, inside: list[bool]) -> list[tuple[int, str]]:
+    """Short text blocks before the body's first long paragraph (title candidates)."""
+    found = []
+    for index, part in enumerate(parts):
+        if not isinstance(part, Text):
+            continue
+        if inside[index] and len(part.text.split()) > LONG_TITLE_WORDS:
+            break
+        found.append((index, part.text))
+    return found
+
+
+def _line_above_date(parts: list, inside: list[bool]) -> int | None:
+    """Index of the text block right above the first date line, or ``None``."""
+    previous = None
+    for index, part in enumerate(parts):
+        if not isinstance(part, Text):
+            continue
+        if dates.parse_date_line(part.text):
+            return previous
+        previous = index
+    return None
+
+
+def _date_index(parts: list, title_index: int | None, inside: list[bool],
+                fetched_at: str | None) -> int:
+    """Position of the publish date line: the first after the title (else the nearest before
+    it); failing those, a short line near the title that dateparser reads. NotAnArticle when
+    the page prints no date."""
+    lines = [i for i, part in enumerate(parts) if isinstance(part, Text) and dates.parse_date_line(part.text)]
+    start = title_index if title_index is not None else -1
+    after = [i for i in lines if i > start]
+    if after and _before_body_end(after[0], inside):
+        return after[0]
+    before = [i for i in lines if i < start]
+    if before:
+        return before[-1]
+    if after:
+        return after[0]
+    now = datetime.fromisoformat(fetched_at) if fetched_at else None
+    for index in range(start + 1, min(len(parts), start + 1 + LOOSE_DATE_WINDOW)):
+        part = parts[index]
+        if isinstance(part, Text) and dates.loose_date(part.text, now):
+            return index
+    raise NotAnArticle("no_date", "no publish date line (dd/mm/yyyy | HH:mm): the date box is empty")
+
+
+def _before_body_end(index: int, inside: list[bool]) -> bool:
+    """True when block ``index`` comes no later than the body container's last block."""
+    last_inside = max((i for i, flag in enumerate(inside) if flag), default=len(inside))
+    return index <= last_inside
+
+
+def _content_indexes(parts: list, inside: list[bool], date_index: int, title_index: int | None) -> list[int]:
+    """Indexes of the blocks that hold the article's text: the container's, and what lies
+    between the date line (or title) and the container (a lead set apart), in order."""
+    start = max(date_index, title_index if title_index is not None else -1)
+    first_inside = next((i for i, flag in enumerate(inside) if flag), len(parts))
+    between = range(start + 1, first_inside) if start < first_inside else range(0)
+    chosen = set(between) | {i for i, flag in enumerate(inside) if flag}
+    chosen.discard(date_index)
+    if title_index is not None:
+        chosen.discard(title_index)
+    return sorted(i for i in chosen if i > start or _long(parts[i]))
+
+
+def _long(part) -> bool:
+    """True for a long paragraph (kept even when printed above the date line)."""
+    return isinstance(part, Text) and len(part.text.split()) > LONG_PARAGRAPH_WORDS
 
 
 PAGE_TITLE = compiled_xpath("descendant-or-self::title/text()")
@@ -182,6 +307,7 @@ def build_article(page, site: str, home_group_id: int | None, fetched_at: str | 
         published_at=published_at,
         published_date=dates.local_date(published_at),
         published_raw=reading.date_line.published_raw,
+        published_precision=dates.published_precision(reading.date_line.published_raw),
         views=parsing.parse_views(reading.date_line.views_raw),
         views_raw=reading.date_line.views_raw,
         lead=paragraphs[0] if paragraphs else None,

@@ -38,6 +38,7 @@ class Image:
     src: str
     alt: str
     table: object = None
+    element: object = None
 
 
 class Text:
@@ -76,6 +77,16 @@ class Text:
         return _is_centred(self._parent)
 
     @property
+    def right_aligned(self) -> bool:
+        """The block is set flush right by ``style`` or ``align`` (how credits are often set)."""
+        return _is_right_aligned(self._parent)
+
+    @property
+    def element(self):
+        """The block element the text sits in."""
+        return self._parent
+
+    @property
     def caption_class(self) -> bool:
         """The block or its parent has a caption-like class name (or is a ``figcaption``)."""
         return _has_caption_class(self._parent)
@@ -103,7 +114,7 @@ def _walk(element, out: list) -> None:
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
         if tag == "img":
             _flush(element, run, out)
-            out.append(Image(child.get("src", ""), clean_text(child.get("alt")), _table(child)))
+            out.append(Image(child.get("src", ""), clean_text(child.get("alt")), _table(child), child))
         elif tag in BLOCK_TAGS or (tag and _has_block_or_image(child)):
             _flush(element, run, out)
             if tag not in SKIP_TAGS:
@@ -176,6 +187,12 @@ def _is_centred(element) -> bool:
         or (element.get("align") or "").lower() == "center"
         or "center" in (element.get("class") or "").lower()
     )
+
+
+def _is_right_aligned(element) -> bool:
+    """True when the block (or the inline box that holds it) is right-aligned by style or align."""
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "text-align:right" in style or (element.get("align") or "").lower() == "right"
 
 
 def _has_caption_class(element) -> bool:

@@ -13,7 +13,7 @@ class ArticlePage(TemplateArticlePage):
     """An article of the 2025 ward/city CMS."""
 
     FAMILY = "cms2025"
-    VERSION = "1"
+    VERSION = "2"
     CONTAINERS = ("article.detail", "div.detail", "div.article-detail", "article")
     TITLE_SELECTORS = ("h1.detail-title", ".article-title", "h1")
     CATEGORY_SELECTORS = (".detail-cate", ".breadcrumb li:last-child", ".category")

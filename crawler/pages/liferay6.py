@@ -14,7 +14,7 @@ class ArticlePage(TemplateArticlePage):
     """An article view of a Liferay 6 Asset Publisher."""
 
     FAMILY = "liferay6"
-    VERSION = "1"
+    VERSION = "2"
     CONTAINERS = ("div.asset-full-content", "div.journal-content-article")
     TITLE_SELECTORS = (
         "h3.header-title", ".asset-full-content .header-title", ".asset-title", ".title-news",

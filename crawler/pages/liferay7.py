@@ -13,7 +13,7 @@ class ArticlePage(TemplateArticlePage):
     """An article view of a Liferay 7 Asset Publisher."""
 
     FAMILY = "liferay7"
-    VERSION = "1"
+    VERSION = "2"
     CONTAINERS = ("div.asset-full-content", "div.journal-content-article")
     TITLE_SELECTORS = (".asset-title", ".component-title", ".header-title", ".title-news")
     CATEGORY_SELECTORS = (".portlet-title-text", ".portlet-title", ".category-title")

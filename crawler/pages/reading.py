@@ -23,6 +23,13 @@ BOILERPLATE_PREFIXES = (
     "chia sẻ", "quay lại", "trở về", "bản in", "print", "share",
 )
 BOILERPLATE_EXACT = frozenset(("null", "content:", "in", "email", "top"))
+# Share, print and social bars: a short line made only of these words is page chrome.
+CHROME_WORDS = re.compile(
+    r"chia sẻ|facebook|zalo|twitter|tweet|linkedin|google\+?|in bài viết|in bài|bản in|in trang|"
+    r"gửi e-?mail|gửi mail|gửi bài|e-?mail|quay lại|trở về|về đầu trang|lên đầu trang|đầu trang|print|"
+    r"share|like|thích|lưu bài|lưu|cỡ chữ|phông chữ|sao chép liên kết|copy link|bình luận|gửi|in|top|"
+    r"a\+|a-|[|•·/:,()\d\s-]", re.IGNORECASE)
+CHROME_MAX_WORDS = 12
 SKIPPED_IMAGE_MARKERS = ("/html/themes/", "/image/company_logo", "spacer", "/icons/", "data:")
 CAPTION_MAX_WORDS = 60
 PLAIN_CAPTION_MAX_WORDS = 35
@@ -32,10 +39,9 @@ SENTENCE_END = re.compile(r"[.!?…:;]\"?$")
 
 @dataclass
 class Reading:
-    """What the blocks say: the date line, the line above it, paragraphs, images, credits."""
+    """What the blocks say: the date line, paragraphs, images, credits and the source."""
 
     date_line: dates.DateLine
-    above_date: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     authors: list[dict] = field(default_factory=list)
@@ -48,20 +54,27 @@ class Reading:
         kept = [p for p in self.paragraphs if p.casefold() not in drop]
         return [p for i, p in enumerate(kept) if i == 0 or p != kept[i - 1]]
 
+    def add_authors(self, authors: list[dict]) -> None:
+        """Credit ``authors`` (``[{"name", "roles"}]``), merging the roles of a name seen before."""
+        for author in authors:
+            known = next((a for a in self.authors if a["name"] == author["name"]), None)
+            if known is None:
+                self.authors.append({"name": author["name"], "roles": list(author["roles"])})
+            else:
+                known["roles"] += [r for r in author["roles"] if r not in known["roles"]]
 
-def read_blocks(parts: list, date_index: int, base_url: str) -> Reading:
-    """Read ``parts`` (blocks of an article container) around the date line at ``date_index``."""
-    date_line = dates.parse_date_line(parts[date_index].text)
-    before = parts[:date_index]
-    above = next((p.text for p in reversed(before) if isinstance(p, Text)), None)
-    content = [p for p in before if isinstance(p, Text) and _words(p) > LONG_PARAGRAPH_WORDS]
-    return read_content(content + parts[date_index + 1 :], date_line, base_url, above_date=above)
+
+def read_blocks(parts: list, date_index: int, content_indexes: list[int], base_url: str) -> Reading:
+    """Read the article: the date line at ``parts[date_index]`` and the text and images of
+    ``parts`` at ``content_indexes`` (in order)."""
+    printed = parts[date_index].text
+    date_line = dates.parse_date_line(printed) or dates.DateLine(parsing.clean_text(printed), None)
+    return read_content([parts[i] for i in content_indexes], date_line, base_url)
 
 
-def read_content(content: list, date_line: dates.DateLine, base_url: str,
-                 above_date: str | None = None) -> Reading:
+def read_content(content: list, date_line: dates.DateLine, base_url: str) -> Reading:
     """Read article blocks (no title or date line among them) into paragraphs, images, credits."""
-    reading = Reading(date_line=date_line, above_date=above_date)
+    reading = Reading(date_line=date_line)
     content = _until_stop(content)
     lines = _take_images(content, reading, base_url, _tail_start(content))
     reading.paragraphs = _take_credits(lines, reading)
@@ -78,22 +91,41 @@ def _until_stop(parts: list) -> list:
                 break
             if lowered in BOILERPLATE_EXACT or lowered.startswith(BOILERPLATE_PREFIXES):
                 continue
+            if _is_chrome(lowered):
+                continue
         kept.append(part)
     return kept
+
+
+def _is_chrome(lowered: str) -> bool:
+    """True for a short line of share, print and social buttons (``Chia sẻ Facebook Zalo In bài``)."""
+    return len(lowered.split()) <= CHROME_MAX_WORDS and not CHROME_WORDS.sub("", lowered)
 
 
 def _tail_start(content: list) -> int:
     """Index where the closing credit, source and office lines begin (``len`` if there are none)."""
     start = len(content)
-    while start > 0 and isinstance(content[start - 1], Text) and _is_tail_line(content[start - 1].text):
+    while start > 0 and isinstance(content[start - 1], Text) and _tail_reading(content[start - 1]):
         start -= 1
     return start
 
 
-def _is_tail_line(text: str) -> bool:
-    """True for a line that can close an article: credit, ``Nguồn:`` or office."""
-    return (parsing.parse_credit(text) is not None or parsing.parse_source_line(text) is not None
-            or parsing.parse_office(text) is not None)
+def _tail_reading(line: Text) -> tuple[str, object] | None:
+    """What a line that can close an article says: ``("authors", [...])``, ``("source", name)``
+    or ``("office", name)``; ``None`` for body text. A bare name counts as a byline only when set
+    flush right."""
+    text = line.text
+    authors = parsing.parse_credit(text)
+    if authors is not None:
+        return "authors", authors
+    source = parsing.parse_source_line(text)
+    if source is not None:
+        return "source", source
+    office = parsing.parse_office(text)
+    if office is not None:
+        return "office", office
+    byline = parsing.parse_byline(text) if line.right_aligned else None
+    return ("authors", byline) if byline else None
 
 
 def _take_images(content: list, reading: Reading, base_url: str, tail_start: int) -> list[Text]:
@@ -110,6 +142,7 @@ def _take_images(content: list, reading: Reading, base_url: str, tail_start: int
             lines.append(part)
             continue
         caption, index = _caption_after(part, content[:tail_start], index)
+        index = _photo_credits_after(content[:tail_start], index, caption, reading)
         if not any(marker in part.src for marker in SKIPPED_IMAGE_MARKERS) and part.src:
             reading.images.append({
                 "src": absolute_url(base_url, part.src.strip()),
@@ -117,6 +150,18 @@ def _take_images(content: list, reading: Reading, base_url: str, tail_start: int
                 "alt": part.alt or None,
             })
     return lines
+
+
+def _photo_credits_after(content: list, index: int, caption: str | None, reading: Reading) -> int:
+    """Credit the photographers of an image: named at the end of its caption (``(ảnh: X)``) or on
+    the ``Ảnh: X`` line right under it (taken out of the body); return the next index."""
+    reading.add_authors(parsing.parse_inline_photo_credit(caption or "") or [])
+    line = content[index] if index < len(content) else None
+    credited = parsing.parse_credit(line.text) if isinstance(line, Text) else None
+    if credited and all(author["roles"] == ["photo"] for author in credited):
+        reading.add_authors(credited)
+        return index + 1
+    return index
 
 
 def _caption_after(image: Image, content: list, index: int) -> tuple[str | None, int]:
@@ -156,27 +201,30 @@ def _styled_caption(part: Text) -> bool:
 
 def _take_credits(lines: list[Text], reading: Reading) -> list[str]:
     """Read credit, source and office lines off the end; return the body paragraphs."""
-    texts = [line.text for line in lines]
-    while texts and _read_tail_line(texts[-1], reading):
-        texts.pop()
-    return texts
+    lines = list(lines)
+    tail_authors: list[dict] = []
+    while lines and _read_tail_line(lines[-1], reading, tail_authors):
+        lines.pop()
+    earlier, reading.authors = reading.authors, []
+    reading.add_authors(tail_authors)
+    reading.add_authors(earlier)
+    return [line.text for line in lines]
 
 
-def _read_tail_line(text: str, reading: Reading) -> bool:
-    """Record ``text`` as a credit, source or office line if it is one; report whether it was."""
-    authors = parsing.parse_credit(text)
-    if authors is not None:
-        reading.authors = authors + [a for a in reading.authors if a not in authors]
-        return True
-    named_source = parsing.parse_source_line(text)
-    if named_source is not None:
-        reading.source = reading.source or named_source
-        return True
-    office = parsing.parse_office(text)
-    if office is not None and reading.source is None:
-        reading.source = office
-        return True
-    return False
+def _read_tail_line(line: Text, reading: Reading, tail_authors: list[dict]) -> bool:
+    """Record a closing credit, source or office line (read from the end up, so credits are
+    put first); report whether ``line`` was one. An office line never replaces a source."""
+    found = _tail_reading(line)
+    if found is None:
+        return False
+    kind, value = found
+    if kind == "authors":
+        tail_authors[:0] = value
+    elif kind == "source" or reading.source is None:
+        reading.source = value
+    else:
+        return False
+    return True
 
 
 def _is_credit_or_office(text: str) -> bool:

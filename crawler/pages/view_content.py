@@ -14,7 +14,7 @@ class ArticlePage(TemplateArticlePage):
     """An article of the view_content vendor template."""
 
     FAMILY = "view_content"
-    VERSION = "1"
+    VERSION = "2"
     CONTAINERS = ("div.news-detail", "div.chi-tiet-tin", "div.journal-content-article",
                   "div.asset-full-content")
     TITLE_SELECTORS = (".news-detail-title", "h1.title", ".title-detail", ".tieu-de", "h1")

@@ -14,7 +14,7 @@ from sqlite_utils.db import DescIndex
 ARTICLE_COLUMNS = {
     "id": str, "site": str, "published_at": str, "published_date": str, "title": str,
     "category": str, "views": int, "source": str, "url": str, "lead": str, "body": str,
-    "published_raw": str, "views_raw": str, "url_title": str, "group_id": int,
+    "published_raw": str, "published_precision": str, "views_raw": str, "url_title": str, "group_id": int,
     "asset_entry_id": int, "duplicate_of": str, "legacy_encoding": str, "original_text": str,
     "gone_at": str, "gone_reason": str, "capture_id": int,
     "extractor": str, "fetched_at": str, "first_seen_at": str,
