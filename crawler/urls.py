@@ -42,6 +42,10 @@ NEVER_FOLLOW_PARAMS = {
     "viewMode": {"print"},
 }
 NEVER_FOLLOW_KEYS = ("languageId", "p_p_resource_id")
+# Crawler traps of relative links resolved against an article URL: a friendly path nested in
+# another (``…/-/view_content/…/-/view_content/…``) or a locale prefix repeated (``/en/en/``).
+NESTED_FRIENDLY_PATH = re.compile(r"/-/.*/-/")
+REPEATED_LOCALE = re.compile(r"^/(?:en|en_US|vi|vi_VN)/(?:en|en_US|vi|vi_VN)(?:/|$)")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip",
                        ".rar", ".7z", ".odt", ".ods")
@@ -180,7 +184,8 @@ def _is_noise(key: str) -> bool:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def never_follow(url: str) -> bool:
     """True for links a polite archiver must not follow: language switches, login, RSS, print,
-    pop-ups, action and resource URLs, and non-HTTP schemes."""
+    pop-ups, action and resource URLs, non-HTTP schemes, and the traps of nested friendly paths
+    and repeated locale prefixes."""
     lowered = url.strip().lower()
     if lowered.startswith(SKIPPED_SCHEMES):
         return True
@@ -189,8 +194,13 @@ def never_follow(url: str) -> bool:
         return True
     if any(marker in parts.path for marker in NEVER_FOLLOW_PATHS) or parts.path.endswith("/rss"):
         return True
+    if NESTED_FRIENDLY_PATH.search(parts.path) or REPEATED_LOCALE.match(parts.path):
+        return True
+    if "/pop_up/" in parts.path or "/exclusive/" in parts.path:
+        return True
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key in NEVER_FOLLOW_KEYS or NEVER_FOLLOW_PARAMS.get(key, set()) & {value}:
+        plain = key.rsplit("_", 1)[-1] if key.startswith("_") else key  # _101_viewMode → viewMode
+        if key in NEVER_FOLLOW_KEYS or NEVER_FOLLOW_PARAMS.get(plain, set()) & {value}:
             return True
     return False
 

@@ -44,13 +44,13 @@ def test_family_is_read_from_the_markup_when_the_url_says_nothing(case, family):
 
 def test_registry_can_fix_the_family():
     selector, url = page("liferay6/seed_article")
-    assert "generic/1" == extract_article(selector, url, "hk", family="generic").extractor
+    assert "generic/2" == extract_article(selector, url, "hk", family="generic").extractor
     assert "liferay6/2" == extract_article(selector, url, "hk", family="auto").extractor
 
 
 def test_generic_takes_over_only_when_the_template_is_not_found():
     selector, url = page("liferay6/handmade_template_changed")
-    assert "generic/1" == extract_article(selector, url, "hk").extractor
+    assert "generic/2" == extract_article(selector, url, "hk").extractor
     selector, url = page("liferay6/error_page_200")
     with pytest.raises(NotAnArticle) as raised:
         extract_article(selector, url, "hk")

@@ -105,6 +105,10 @@ def test_normalize_url(url, expected):
     f"{HOST}/tin-tuc?p_p_id=101&p_p_lifecycle=2&p_p_resource_id=x",
     f"{HOST}/tin-tuc?p_p_state=exclusive",
     "javascript:;", "javascript:void(0);", "mailto:a@b.c",
+    f"{HOST}/vi/tin-tuc-su-kien/-/view_content/vi/tin-tuc-su-kien/-/view_content/1083028-le-ket-nap.html",
+    f"{HOST}/en/en/tin-tuc-su-kien",
+    f"{HOST}/en/en/en/tin-tuc-su-kien/-/view_content/1083028-le-ket-nap.html",
+    f"{HOST}/vi/tin-tuc-su-kien/-/view_content/pop_up/1083028-le-ket-nap.html?_101_viewMode=print",
 ])
 def test_never_follow(url):
     assert never_follow(url)
@@ -113,7 +117,8 @@ def test_never_follow(url):
 LISTING = f"{HOST}/tin-tuc?p_p_id=101_INSTANCE_x&_101_INSTANCE_x_cur=3"
 
 
-@pytest.mark.parametrize("url", [FRIENDLY, QUERY, LISTING])
+@pytest.mark.parametrize("url", [FRIENDLY, QUERY, LISTING, f"{HOST}/en/tin-tuc-su-kien",
+                                 f"{HOST}/vi/tin-tuc-su-kien/-/view_content/1083028-le-ket-nap.html"])
 def test_pages_worth_following(url):
     assert not never_follow(url)
 

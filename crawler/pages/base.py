@@ -135,7 +135,8 @@ class TemplateArticlePage:
         around = compiled_xpath(self.SCOPE_XPATH)(container)
         if around:
             return around[0]
-        return anchors.portlet_box(container) or self.root
+        box = anchors.portlet_box(container)
+        return box if box is not None else self.root
 
 
 def _element_of(part):

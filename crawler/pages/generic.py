@@ -25,6 +25,10 @@ from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import read_content
 
 MIN_PARAGRAPH_CHARS = 40
+# A listing, category or home page: its main text block is one of repeated items that each hold
+# a title link (or a run of them).
+TITLE_LINK_WORDS = 4
+LISTING_MIN_ITEMS = 4
 TITLE_WORDS = (3, 40)
 DATE_LINE_MAX_WORDS = 15
 SKIPPED_HEADING_CLASSES = ("site-title", "logo", "portlet-title")
@@ -34,7 +38,7 @@ class ArticlePage:
     """An article page whose template no family module knows."""
 
     FAMILY = "generic"
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, selector: Selector, url: str):
         self.selector = selector
@@ -49,6 +53,9 @@ class ArticlePage:
         if container is None:
             raise_if_error_page(self.selector.root, check_headings=True)
             raise NotAnArticle("no_container", "no main text block")
+        reason = listing_reason(container)
+        if reason:
+            raise NotAnArticle("listing", reason)
         heading, title = self._title(root, container)
         parts = blocks(container)
         legacy = repair_legacy_text(parts)
@@ -78,6 +85,25 @@ class ArticlePage:
         if not page_title:
             raise NotAnArticle("no_title", "no title")
         return None, page_title
+
+
+def listing_reason(container) -> str | None:
+    """Why the page around ``container`` (its main text block) is a listing and not an article,
+    or ``None``: the block or its parent is a run of items most of which hold a title link."""
+    for box in (container, container.getparent()):
+        if box is None:
+            continue
+        children = [child for child in box if isinstance(child.tag, str)]
+        items = sum(1 for child in children if _holds_title_link(child))
+        if items >= LISTING_MIN_ITEMS and items * 2 >= len(children):
+            return f"a listing page: {items} items with title links"
+    return None
+
+
+def _holds_title_link(element) -> bool:
+    """True when ``element`` is or holds a link whose text reads like a title (4+ words)."""
+    links = [element] if element.tag == "a" else element.iter("a")
+    return any(len(parsing.clean_text(link.text_content()).split()) >= TITLE_LINK_WORDS for link in links)
 
 
 def _main_text_block(root):
