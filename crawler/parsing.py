@@ -28,10 +28,11 @@ NAME_WORD = r"[A-ZÀ-ỸĐ][a-zà-ỹđ]*"
 NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{1,4}}"
 BYLINE = re.compile(rf"^{NAME}(?:\s*[-–,&]\s*{NAME}){{0,2}}$")
 BYLINE_SEPARATORS = re.compile(r"\s*[-–,&]\s*")
-# Inline photo credit at the end of a caption: "… (ảnh: Minh Hiếu)".
+# Photo credit at the end of a caption: "… (ảnh: Minh Hiếu)", "… (Ảnh HNP)", "… . Ảnh: Phạm Tuấn".
 INLINE_PHOTO_CREDIT = re.compile(
-    r"\((?:ảnh|ảnh minh họa|ảnh minh hoạ|photo)\s*:\s*(?P<names>[^()]{2,60})\)\s*\.?$", re.I)
-NOT_A_NAME = ("minh họa", "minh hoạ", "internet", "tư liệu", "nguồn")
+    r"(?:\((?:ảnh|photo)\s*:?\s*(?P<names>[^()]{2,60})\)|[.!)]\s*(?:ảnh|photo)\s*:\s*(?P<tail>[^():]{2,60}))"
+    r"\s*\.?$", re.I)
+NOT_A_NAME = ("minh họa", "minh hoạ", "tư liệu", "nguồn")
 SOURCE_LINE = re.compile(r"^nguồn\s*:\s*(?P<source>.+?)\.?$", re.I)
 NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
 CREDIT_MAX_WORDS = 14
@@ -150,7 +151,7 @@ def parse_inline_photo_credit(caption: str) -> list[dict] | None:
     match = INLINE_PHOTO_CREDIT.search(clean_text(caption))
     if not match:
         return None
-    names = [clean_text(n) for n in NAME_SEPARATORS.split(match.group("names"))]
+    names = [clean_text(n) for n in NAME_SEPARATORS.split(match.group("names") or match.group("tail"))]
     found = [{"name": n, "roles": ["photo"]} for n in names if n and n.casefold() not in NOT_A_NAME]
     return found or None
 

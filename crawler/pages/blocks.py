@@ -23,6 +23,7 @@ BLOCK_TAGS = frozenset((
 SKIP_TAGS = frozenset((
     "script", "style", "noscript", "form", "button", "select", "textarea", "iframe", "nav", "input",
 ))
+FLOAT_CLASSES = ("pull-left", "pull-right", "float-left", "float-right", "alignleft", "alignright")
 BOLD_TAGS = frozenset(("strong", "b"))
 ITALIC_TAGS = frozenset(("em", "i"))
 CAPTION_CLASSES = ("caption", "chuthich", "chu-thich", "image-desc", "img-desc")
@@ -39,6 +40,18 @@ class Image:
     alt: str
     table: object = None
     element: object = None
+
+    @property
+    def floated(self) -> bool:
+        """The image floats beside text (``float``, ``align=left|right``, ``pull-left``…): a
+        thumbnail beside a lead, never an image with a caption under it."""
+        if self.element is None:
+            return False
+        style = (self.element.get("style") or "").replace(" ", "").lower()
+        names = (self.element.get("class") or "").lower()
+        return ("float:left" in style or "float:right" in style
+                or (self.element.get("align") or "").lower() in ("left", "right")
+                or any(word in names for word in FLOAT_CLASSES))
 
 
 class Text:

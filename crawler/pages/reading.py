@@ -169,6 +169,8 @@ def _caption_after(image: Image, content: list, index: int) -> tuple[str | None,
     first = content[index] if index < len(content) else None
     if not isinstance(first, Text) or _is_credit_or_office(first.text):
         return None, index
+    if image.floated and not first.caption_class:
+        return None, index
     if image.table is not None and first.table is image.table:
         return first.text, index + 1
     if first.tag == "li" or _styled_caption(first):
