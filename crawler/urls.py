@@ -1,14 +1,9 @@
-"""Article identity from any URL form of the Hanoi portals, and the links never to follow.
+"""URLs of the Hanoi portals: one form per page, the links never to follow, and resolving links.
 
-One article is reachable under many page paths, in a friendly and a query-string form, with locale
-prefixes, ``/web/guest``, state suffixes and noise parameters; :func:`parse_article_ref` reads the
-identifiers they share (and the page family the URL belongs to) and :func:`article_id` turns them
-into the archive key:
-
-- Liferay 6 Asset Publisher: ``site:urlTitle`` (``:groupId`` for another group's article);
-- vendor view_content: ``site:view_content:<numericId>``;
-- Liferay 7: ``site:asset:<assetEntryId>``;
-- 2025 ward/city CMS: ``site:cms:<long id>``.
+One article is reachable under many page paths, with locale prefixes, ``/web/guest``, state
+suffixes and noise parameters; :func:`normalize_url` strips what never changes the page. Each
+page family reads its article identifiers from a URL in its own module (``crawler/pages/``) into
+an :class:`ArticleRef`; ``crawler.pages.registry`` asks them in turn.
 """
 
 from __future__ import annotations
@@ -16,22 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-FRIENDLY_ARTICLE = re.compile(
-    r"/-/asset_publisher/(?P<instance>[^/]+)/content/(?P<url_title>[^/?#]+)"
-    r"(?:/(?P<group_id>\d+))?(?:/(?P<state>maximized|normal|pop_up|exclusive))?/?$"
-)
-VIEW_CONTENT_ARTICLE = re.compile(r"/-/view_content/(?P<number>\d+)-(?P<slug>[^/?#]*?)\.html?$")
-LIFERAY7_ARTICLE = re.compile(
-    r"/-/asset_publisher/(?P<instance>[^/]+)/content/id/(?P<asset_entry_id>\d+)"
-    r"(?:/(?P<state>maximized|normal|pop_up|exclusive))?/?$"
-)
-CMS2025_ARTICLE = re.compile(r"^/(?P<category>[^/]+)/(?P<slug>[^/]+?)-(?P<number>\d{16,19})\.htm$")
+# A Liferay portlet state appended to a friendly article path: the same page.
+STATE_SUFFIX = r"(?:/(?P<state>maximized|normal|pop_up|exclusive))?/?$"
+ASSET_PUBLISHER_STATE = re.compile(r"/-/asset_publisher/.+?(/(?:maximized|normal|pop_up|exclusive))/?$")
 LISTING_PATHS = re.compile(r"/trang-\d+\.htm$|/page/\d+/?$")
 LISTING_PARAMS = ("page", "trang", "p")
 PATH_PREFIXES = re.compile(r"^(?:/(?:en|en_US|vi|vi_VN))?(?:/web/guest)?(?=/|$)")
-QUERY_ARTICLE_ACTION = "/asset_publisher/view_content"
 NOISE_PARAMS = ("redirect", "p_p_col_id", "p_p_col_pos", "p_p_col_count", "inheritRedirect",
                 "p_r_p_564233524_resetCur", "backURL")
 NEVER_FOLLOW_PATHS = ("/c/portal/update_language", "/c/portal/login", "/c/portal/logout",
@@ -74,65 +61,7 @@ class ArticleRef:
     number: str | None = None
 
 
-@lru_cache(maxsize=URL_CACHE_SIZE)
-def parse_article_ref(url: str) -> ArticleRef | None:
-    """Read the article identifiers and page family from an article URL; ``None`` otherwise.
-
-    Liferay 6 accepts the friendly form ``/<page>/-/asset_publisher/<inst>/content/<urlTitle>
-    [/<groupId>]`` and the ``p_p_id=101`` query-string form; the other families their one form.
-    """
-    parts = urlsplit(url)
-    path = PATH_PREFIXES.sub("", parts.path)
-    for family, pattern in (("view_content", VIEW_CONTENT_ARTICLE), ("liferay7", LIFERAY7_ARTICLE),
-                            ("cms2025", CMS2025_ARTICLE)):
-        match = pattern.search(path)
-        if match:
-            return _family_ref(family, match)
-    match = FRIENDLY_ARTICLE.search(path)
-    if match and match.group("url_title") != "id":
-        return ArticleRef(
-            url_title=unquote(match.group("url_title")),
-            group_id=_int(match.group("group_id")),
-            asset_entry_id=_int(_query_value(parse_qsl(parts.query), "assetEntryId")),
-            instance=match.group("instance"),
-        )
-    return _query_form_ref(parts.query)
-
-
-def _family_ref(family: str, match: re.Match) -> ArticleRef:
-    """The ArticleRef of a view_content, Liferay 7 or 2025 CMS URL match."""
-    groups = match.groupdict()
-    return ArticleRef(
-        url_title=unquote(groups["slug"]) if groups.get("slug") else None,
-        asset_entry_id=_int(groups.get("asset_entry_id")),
-        instance=groups.get("instance"),
-        family=family,
-        number=groups.get("number"),
-    )
-
-
-def _query_form_ref(query: str) -> ArticleRef | None:
-    """The ArticleRef of a ``p_p_id=101…`` query-string article URL, or ``None``."""
-    if "p_p_id" not in query:
-        return None
-    pairs = parse_qsl(query)
-    portlet = dict(pairs).get("p_p_id", "")
-    if not portlet.startswith("101"):
-        return None
-    action = _query_value(pairs, "struts_action")
-    url_title = _query_value(pairs, "urlTitle")
-    if not url_title or (action and action != QUERY_ARTICLE_ACTION):
-        return None
-    instance = portlet.split("_INSTANCE_", 1)[1] if "_INSTANCE_" in portlet else None
-    return ArticleRef(
-        url_title=url_title,
-        group_id=_int(_query_value(pairs, "groupId")),
-        asset_entry_id=_int(_query_value(pairs, "assetEntryId")),
-        instance=instance,
-    )
-
-
-def _query_value(pairs: list[tuple[str, str]], suffix: str) -> str | None:
+def query_value(pairs: list[tuple[str, str]], suffix: str) -> str | None:
     """Value of the first ``_101…_<suffix>`` parameter (any portlet namespace) among ``pairs``."""
     for key, value in pairs:
         if key.startswith("_101") and key.endswith("_" + suffix):
@@ -140,26 +69,9 @@ def _query_value(pairs: list[tuple[str, str]], suffix: str) -> str | None:
     return None
 
 
-def _int(value: str | None) -> int | None:
+def as_int(value: str | None) -> int | None:
     """``int(value)`` for a string of digits, else ``None``."""
     return int(value) if value and value.isdigit() else None
-
-
-def article_id(site: str, ref: ArticleRef, home_group_id: int | None = None) -> str:
-    """Archive key of an article of ``site`` (see the module docstring for the forms).
-
-    For Liferay 6 a groupId equal to the site's own (``home_group_id``) is the same article as one
-    without it.
-    """
-    if ref.family == "view_content":
-        return f"{site}:view_content:{ref.number}"
-    if ref.family == "liferay7":
-        return f"{site}:asset:{ref.asset_entry_id}"
-    if ref.family == "cms2025":
-        return f"{site}:cms:{ref.number}"
-    if ref.group_id is not None and ref.group_id != home_group_id:
-        return f"{site}:{ref.url_title}:{ref.group_id}"
-    return f"{site}:{ref.url_title}"
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -167,10 +79,9 @@ def normalize_url(url: str) -> str:
     """The same page without locale prefix, ``/web/guest``, state suffix or noise parameters."""
     parts = urlsplit(url)
     path = PATH_PREFIXES.sub("", parts.path) or "/"
-    for pattern in (FRIENDLY_ARTICLE, LIFERAY7_ARTICLE):
-        match = pattern.search(path)
-        if match and match.group("state"):
-            path = path[: match.start("state") - 1]
+    match = ASSET_PUBLISHER_STATE.search(path)
+    if match:
+        path = path[: match.start(1)]
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not _is_noise(k)]
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, urlencode(query), ""))

@@ -20,8 +20,9 @@ from scrapy.http import HtmlResponse
 from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
+from crawler.pages.registry import article_id, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site
-from crawler.urls import ArticleRef, article_id, parse_article_ref
+from crawler.urls import ArticleRef
 from pipelines import storage, warc
 
 BATCH = 50

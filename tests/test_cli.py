@@ -147,4 +147,4 @@ def test_extract_decodes_a_page_by_its_declared_charset():
     assert 0 == result.returncode, result.stderr
     article = json.loads(result.stdout)
     assert (expected["title"], expected["body"]) == (article["title"], article["body"])
-    assert "view_content/1" == article["extractor"]
+    assert "view_content/2" == article["extractor"]

@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, free_port, rows, run_bantin
-from crawler.urls import article_id, normalize_url, parse_article_ref
+from crawler.pages.registry import article_id, parse_article_ref
+from crawler.urls import normalize_url
 from sampleportal.content import SITE_KEYS, archive_key, expected_record, load_site
 from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap
 
@@ -41,7 +42,7 @@ def test_every_field_matches_the_portals_content(crawled, portal):
             expected = expected_record(site, article, portal.url(key))
             scalars = {k: v for k, v in expected.items() if not isinstance(v, list)}
             assert scalars == {k: row[k] for k in scalars}
-            assert f"{site.family}/1" == row["extractor"]
+            assert f"{site.family}/2" == row["extractor"]
 
 
 def test_relative_dates_resolve_against_the_fetch_time(crawled):

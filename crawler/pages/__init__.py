@@ -1,7 +1,8 @@
-"""Page objects, one module per platform family, and the choice of family for a page.
+"""Page objects, one module per platform family, and the extraction entry point.
 
 ``extract_article`` picks the family from the URL (or the registry's fixed family), falls back to
-the page's markup, and to the generic extractor when a family's template is not found.
+the page's markup, and to the generic extractor when a family's template is not found; the
+article's identity comes from its URL, by the rule of the URL's family.
 """
 
 from __future__ import annotations
@@ -9,37 +10,11 @@ from __future__ import annotations
 from parsel import Selector
 
 from crawler.items import Article, NotAnArticle
-from crawler.pages import cms2025, generic, liferay6, liferay7, view_content
-from crawler.pages.select import compiled
-from crawler.urls import parse_article_ref
+from crawler.pages.registry import FAMILIES, article_id, detect_family, page_class, parse_article_ref
 
-FAMILIES = {
-    "liferay6": liferay6.ArticlePage,
-    "view_content": view_content.ArticlePage,
-    "liferay7": liferay7.ArticlePage,
-    "cms2025": cms2025.ArticlePage,
-    "generic": generic.ArticlePage,
-}
-# Markup that tells a family when the URL does not (checked in order).
-PAGE_MARKERS = (
-    ("view_content", "div.news-detail"),
-    ("cms2025", "article.detail"),
-    ("liferay7", "div.asset-full-content .component-title"),
-    ("liferay6", "div.asset-full-content"),
-)
+__all__ = ["FAMILIES", "detect_family", "extract_article"]
 # Reasons a family extractor gives up on a page whose template changed: the generic one retries.
 FALLBACK_KINDS = frozenset(("no_container", "no_title", "no_date"))
-
-
-def detect_family(url: str, selector: Selector) -> str:
-    """The page family of an article page: from its URL form, else its markup, else generic."""
-    ref = parse_article_ref(url)
-    if ref is not None:
-        return ref.family
-    for family, css in PAGE_MARKERS:
-        if compiled(css)(selector.root):
-            return family
-    return "generic"
 
 
 def extract_article(selector: Selector, url: str, site: str, *, home_group_id: int | None = None,
@@ -51,11 +26,26 @@ def extract_article(selector: Selector, url: str, site: str, *, home_group_id: i
     """
     chosen = family if family in FAMILIES else detect_family(url, selector)
     try:
-        return FAMILIES[chosen](selector, url).to_article(site, home_group_id, fetched_at)
+        article = page_class(chosen)(selector, url).to_article(site, home_group_id, fetched_at)
     except NotAnArticle as error:
         if chosen == "generic" or error.kind not in FALLBACK_KINDS:
             raise
         try:
-            return FAMILIES["generic"](selector, url).to_article(site, home_group_id, fetched_at)
+            article = page_class("generic")(selector, url).to_article(site, home_group_id, fetched_at)
         except NotAnArticle:
             raise error from None
+    return identified(article, home_group_id)
+
+
+def identified(article: Article, home_group_id: int | None) -> Article:
+    """Give ``article`` its archive identity from its URL: ``id``, ``url_title``, ``group_id``
+    (only another group's) and ``asset_entry_id``; a URL of no family keeps ``site:<url>``."""
+    ref = parse_article_ref(article.url)
+    if ref is None:
+        article.id = f"{article.site}:{article.url}"
+        return article
+    article.id = article_id(article.site, ref, home_group_id)
+    article.url_title = ref.url_title
+    article.group_id = ref.group_id if ref.group_id != home_group_id else None
+    article.asset_entry_id = ref.asset_entry_id
+    return article

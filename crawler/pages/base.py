@@ -16,7 +16,7 @@ from crawler.pages import anchors
 from crawler.pages.blocks import Text, blocks
 from crawler.pages.reading import LONG_PARAGRAPH_WORDS, Reading, read_blocks
 from crawler.pages.select import compiled, compiled_xpath, first, text_of, texts_of_all
-from crawler.urls import absolute_url, article_id, is_document, parse_article_ref
+from crawler.urls import absolute_url, is_document
 
 ERROR_SELECTORS = (".portlet-msg-error", ".alert-error", ".alert-danger", ".error-page")
 # A cheap first look at class attributes alone before the exact selectors: most pages have no
@@ -26,6 +26,10 @@ ERROR_CLASS_WORDS = ("error", "danger")
 MAYBE_ERROR_BOX = compiled_xpath("//@class[" + " or ".join(
     f"contains(., '{word}')" for word in ERROR_CLASS_WORDS) + "]")
 LONG_TITLE_WORDS = 40
+# A box named for the date that holds no text: the portal printed an article without its date.
+EMPTY_DATE_BOX = compiled_xpath(
+    ".//*[(contains(translate(@class, 'DATEPUBLISH', 'datepublish'), 'date')"
+    " or contains(translate(@class, 'DATEPUBLISH', 'datepublish'), 'publish')) and not(normalize-space())]")
 LOOSE_DATE_WINDOW = 4
 ERROR_PHRASES = (
     "the requested resource was not found", "không tìm thấy", "không tồn tại",
@@ -70,6 +74,10 @@ class TemplateArticlePage:
         inside = _inside(parts, container)
         title, title_index = self._title(scope, parts, inside)
         date_index = _date_index(parts, title_index, inside, fetched_at)
+        if date_index is None:
+            empty = EMPTY_DATE_BOX(scope)
+            reason = "the date box is empty" if empty else "no publish date line (dd/mm/yyyy | HH:mm)"
+            raise NotAnArticle("no_date", reason)
         content = _content_indexes(parts, inside, date_index, title_index)
         reading = read_blocks(parts, date_index, content, base_url=self.url)
         if legacy.encoding:
@@ -192,10 +200,10 @@ def _line_above_date(parts: list, inside: list[bool]) -> int | None:
 
 
 def _date_index(parts: list, title_index: int | None, inside: list[bool],
-                fetched_at: str | None) -> int:
+                fetched_at: str | None) -> int | None:
     """Position of the publish date line: the first after the title (else the nearest before
-    it); failing those, a short line near the title that dateparser reads. NotAnArticle when
-    the page prints no date."""
+    it); failing those, a short line near the title that dateparser reads; ``None`` when the
+    page prints no date."""
     lines = [i for i, part in enumerate(parts) if isinstance(part, Text) and dates.parse_date_line(part.text)]
     start = title_index if title_index is not None else -1
     after = [i for i in lines if i > start]
@@ -211,7 +219,7 @@ def _date_index(parts: list, title_index: int | None, inside: list[bool],
         part = parts[index]
         if isinstance(part, Text) and dates.loose_date(part.text, now):
             return index
-    raise NotAnArticle("no_date", "no publish date line (dd/mm/yyyy | HH:mm): the date box is empty")
+    return None
 
 
 def _before_body_end(index: int, inside: list[bool]) -> bool:
@@ -293,14 +301,13 @@ def repair_legacy_text(parts: list) -> LegacyText:
 def build_article(page, site: str, home_group_id: int | None, fetched_at: str | None,
                   reading: Reading, *, title: str, category: str | None) -> Article:
     """Assemble the Article record from what a page object read."""
-    ref = parse_article_ref(page.url)
     now = datetime.fromisoformat(fetched_at) if fetched_at else None
     published_at = dates.parse_published(reading.date_line.published_raw, now=now)
     if published_at is None:
         raise NotAnArticle("no_date", f"unreadable publish date {reading.date_line.published_raw!r}")
     paragraphs = reading.paragraphs_without(title, category)
     return Article(
-        id=article_id(site, ref, home_group_id) if ref else f"{site}:{page.url}",
+        id=f"{site}:{page.url}",  # the registry gives it the identity of its URL's family
         site=site,
         url=page.url,
         title=title,
@@ -314,9 +321,6 @@ def build_article(page, site: str, home_group_id: int | None, fetched_at: str | 
         lead=paragraphs[0] if paragraphs else None,
         body="\n\n".join(paragraphs) or None,
         source=reading.source,
-        url_title=ref.url_title if ref else None,
-        group_id=ref.group_id if ref and ref.group_id != home_group_id else None,
-        asset_entry_id=ref.asset_entry_id if ref else None,
         images=reading.images,
         authors=reading.authors,
         fetched_at=fetched_at,

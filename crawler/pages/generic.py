@@ -34,10 +34,24 @@ DATE_LINE_MAX_WORDS = 15
 SKIPPED_HEADING_CLASSES = ("site-title", "logo", "portlet-title")
 
 
+FAMILY = "generic"
+MARKERS: tuple[str, ...] = ()
+
+
+def read_url(path: str, query: str) -> None:
+    """No URL form is the generic family's own: its articles are keyed by their URL."""
+    return None
+
+
+def identity(site: str, ref, home_group_id: int | None = None) -> str:
+    """Never called: a generic article's key is ``site:<url>``."""
+    raise ValueError("generic articles have no URL identity")
+
+
 class ArticlePage:
     """An article page whose template no family module knows."""
 
-    FAMILY = "generic"
+    FAMILY = FAMILY
     VERSION = "2"
 
     def __init__(self, selector: Selector, url: str):

@@ -6,8 +6,9 @@ from functools import cached_property
 
 from parsel import Selector
 
+from crawler.pages.registry import parse_article_ref
 from crawler.pages.select import class_names, may_match, required_classes, select
-from crawler.urls import absolute_url, is_listing_page, never_follow, parse_article_ref
+from crawler.urls import absolute_url, is_listing_page, never_follow
 
 PAGER_LINKS = (".taglib-page-iterator a", ".lfr-pagination-buttons a", ".pagination a",
                ".pager a", ".paging a", ".phan-trang a", "a[rel=next]")

@@ -23,9 +23,10 @@ from crawler.charsets import page_selector
 from crawler.items import Article, NotAnArticle, PageFailure, SiteCheck
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
+from crawler.pages.registry import article_id, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
 from crawler.spiders.plan import FetchPlan
-from crawler.urls import ArticleRef, article_id, normalize_url, parse_article_ref
+from crawler.urls import ArticleRef, normalize_url
 
 
 class PortalSpider(scrapy.Spider):

@@ -54,7 +54,8 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str,
     row = {column: record.get(column) for column in ARTICLE_COLUMNS}
     row["gone_at"] = row["gone_reason"] = None
     if known:
-        if quality(record) < quality(existing):
+        if quality(record) < _archived_quality(db, existing):
+            _observe_views(db, record)
             return "kept"
         _keep_archived_facts(existing, row)
     else:
@@ -71,7 +72,7 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str,
         if known:
             db.execute(f"delete from {table} where article_id = ?", [record["id"]])
         _insert(db, table, rows)
-    _observe_views(db, row)
+    _observe_views(db, record)
     _save_mentions(db, record, row, replace=known)
     search_rows.append(_search_row(rowid, record, replace=known))
     return outcome
@@ -134,6 +135,13 @@ def quality(record: dict) -> int:
     """How many of the core fields (and images/authors) an article record has filled."""
     filled = sum(1 for name in QUALITY_FIELDS if record.get(name) not in (None, ""))
     return filled + (1 if record.get("images") else 0) + (1 if record.get("authors") else 0)
+
+
+def _archived_quality(db: sqlite_utils.Database, existing: dict) -> int:
+    """:func:`quality` of an archived article, its images and authors counted as a record's are."""
+    children = {table: bool(db.execute(f"select 1 from {table} where article_id = ? limit 1",
+                                       [existing["id"]]).fetchone()) for table in ("images", "authors")}
+    return quality({**existing, **children})
 
 
 def _child_rows(record: dict) -> dict[str, list[dict]]:
@@ -216,11 +224,13 @@ def _keep_version(db: sqlite_utils.Database, existing: dict, row: dict, change: 
     }, pk=("article_id", "version"))
 
 
-def _observe_views(db: sqlite_utils.Database, row: dict) -> None:
-    """Record the view count seen at this fetch (one row per observation)."""
-    if row.get("views") is not None and row.get("fetched_at"):
-        db.execute("insert or replace into view_counts (article_id, observed_at, views) values (?, ?, ?)",
-                   [row["id"], row["fetched_at"], row["views"]])
+def _observe_views(db: sqlite_utils.Database, record: dict) -> None:
+    """Record the view count seen at this fetch, with the URL of the copy it was read on (one
+    row per observation; copies of one article print counts of their own)."""
+    if record.get("views") is not None and record.get("fetched_at"):
+        db.execute("insert or replace into view_counts (article_id, observed_at, views, url) "
+                   "values (?, ?, ?, ?)",
+                   [record["id"], record["fetched_at"], record["views"], record.get("url")])
 
 
 @dataclass(frozen=True)

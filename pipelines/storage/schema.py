@@ -39,7 +39,7 @@ TABLES = {
         "pk": ("article_id", "position"), "foreign_keys": ARTICLE_FK,
     },
     "view_counts": {
-        "columns": {"article_id": str, "observed_at": str, "views": int},
+        "columns": {"article_id": str, "observed_at": str, "views": int, "url": str},
         "pk": ("article_id", "observed_at"), "foreign_keys": ARTICLE_FK,
     },
     "article_versions": {
