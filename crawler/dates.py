@@ -32,7 +32,7 @@ LABEL = (r"(?:ngày\s*đăng|ngày\s*cập\s*nhật|ngày\s*xuất\s*bản|ngày
 DAY = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
 CLOCK = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?m\.?|sa|ch)\b)?"
 SEPARATOR = r"\s*(?:[|,–-]|lúc|at)?\s*"
-VIEWS = (r"(?:\s*[|,–-]?\s*(?P<views>(?:lượt\s*xem|lượt\s*đọc|lượt\s*truy\s*cập|view\s*count|views?)"
+VIEWS = (r"(?:\s*[|,–·•-]?\s*(?P<views>(?:lượt\s*xem|lượt\s*đọc|lượt\s*truy\s*cập|view\s*count|views?)"
          r"\s*:?\s*[\d.,]+|[\d.,]+\s*lượt\s*(?:xem|đọc)))?")
 OPENING = rf"^\s*\(?\s*(?:{LABEL}\s*:?\s*)?(?:{WEEKDAY}\s*[,-]?\s*)?(?:{LABEL}\s*:?\s*)?"
 DATE_LINES = (
@@ -55,6 +55,9 @@ DATE_ANYWHERE = re.compile(
     rf"(?P<date>{CLOCK}\s*[-,|]?\s*{DAY}|{DAY}(?:\s*[|,–-]?\s*{CLOCK})?|\d{{1,3}}\s*(?:phút|giờ|ngày)\s*trước)",
     re.IGNORECASE,
 )
+VIEWS_ANYWHERE = re.compile(r"(?:lượt\s*xem|lượt\s*đọc|view\s*count|views?)\s*:?\s*\d[\d.,]*", re.IGNORECASE)
+# A machine-readable date from a page's metadata (JSON-LD, ``article:published_time``, ``<time>``).
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Free text that may be a date for dateparser: a four-digit year of the portals' era.
 YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
 LOOSE_DATE_MAX_WORDS = 12
@@ -95,6 +98,12 @@ def find_date(text: str) -> str | None:
     return match.group("date") if match else None
 
 
+def find_views(text: str) -> str | None:
+    """The view-count phrase inside a short line (``… Lượt xem: 87``), or ``None``."""
+    match = VIEWS_ANYWHERE.search(clean_text(text))
+    return clean_text(match.group(0)) if match else None
+
+
 def loose_date(text: str, now: datetime | None = None) -> str | None:
     """A short block that no pattern reads but dateparser does (``14 tháng 3 năm 2023``), as the
     printed text; ``None`` for long text or text without a year."""
@@ -114,6 +123,8 @@ def parse_published(raw: str | None, now: datetime | None = None) -> str | None:
     text = _date_part(raw)
     if not text:
         return None
+    if ISO_DATE.match(text):
+        return _from_iso(text)
     day = DAY_PARTS.search(text)
     if day:
         moment = _moment(day, CLOCK_PARTS.search(text[: day.start()] + " " + text[day.end():]))
@@ -128,6 +139,8 @@ def published_precision(raw: str | None) -> str | None:
     text = _date_part(raw)
     if not text:
         return None
+    if ISO_DATE.match(text):
+        return "minute" if "T" in text else "day"
     relative = TIME_AGO.match(text)
     if relative:
         return UNIT_PRECISION.get(relative.group("unit").lower(), "day")
@@ -143,6 +156,18 @@ def _date_part(raw: str | None) -> str:
     text = clean_text(raw)
     match = _date_line_match(text)
     return clean_text(match.group("date")) if match else text.strip("()")
+
+
+def _from_iso(text: str) -> str | None:
+    """An ISO 8601 date or time from a page's metadata (``2025-10-03T08:20:00Z``) in Hanoi time;
+    a time without an offset is Hanoi's own."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=HANOI)
+    return moment.astimezone(HANOI).replace(microsecond=0).isoformat()
 
 
 def _moment(day: re.Match, clock: re.Match | None) -> datetime | None:

@@ -18,6 +18,8 @@ STATE_SUFFIX = r"(?:/(?P<state>maximized|normal|pop_up|exclusive))?/?$"
 ASSET_PUBLISHER_STATE = re.compile(r"/-/asset_publisher/.+?(/(?:maximized|normal|pop_up|exclusive))/?$")
 LISTING_PATHS = re.compile(r"/trang-\d+\.htm$|/page/\d+/?$")
 LISTING_PARAMS = ("page", "trang", "p")
+HOME_PATHS = frozenset(("", "/trang-chu", "/home", "/index", "/index.html", "/index.php", "/default.aspx",
+                        "/web/guest", "/web/guest/home", "/trang-chu.htm"))
 PATH_PREFIXES = re.compile(r"^(?:/(?:en|en_US|vi|vi_VN))?(?:/web/guest)?(?=/|$)")
 NOISE_PARAMS = ("redirect", "p_p_col_id", "p_p_col_pos", "p_p_col_count", "inheritRedirect",
                 "p_r_p_564233524_resetCur", "backURL")
@@ -124,6 +126,13 @@ def is_listing_page(url: str) -> bool:
         return True
     return any(key.endswith("_cur") or (key in LISTING_PARAMS and value.isdigit())
                for key, value in parse_qsl(parts.query))
+
+
+def is_listing_url(url: str) -> bool:
+    """True for the URL of a site's home page (``/``, ``/trang-chu``, ``/home``, ``/index``…) or
+    of a further page of a listing (see :func:`is_listing_page`): never an article."""
+    path = PATH_PREFIXES.sub("", urlsplit(url).path).rstrip("/").lower()
+    return path in HOME_PATHS or is_listing_page(url)
 
 
 def absolute_url(base_url: str, href: str) -> str:

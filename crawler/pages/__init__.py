@@ -11,6 +11,7 @@ from parsel import Selector
 
 from crawler.items import Article, NotAnArticle
 from crawler.pages.registry import FAMILIES, article_id, detect_family, page_class, parse_article_ref
+from crawler.urls import is_listing_url
 
 __all__ = ["FAMILIES", "detect_family", "extract_article"]
 # Reasons a family extractor gives up on a page whose template changed: the generic one retries.
@@ -24,6 +25,8 @@ def extract_article(selector: Selector, url: str, site: str, *, home_group_id: i
     Raises NotAnArticle (kind and one-line reason) when neither the family nor the generic
     extractor finds an article.
     """
+    if parse_article_ref(url) is None and is_listing_url(url):
+        raise NotAnArticle("listing", "a listing page: its URL names a home or listing page")
     chosen = family if family in FAMILIES else detect_family(url, selector)
     try:
         article = page_class(chosen)(selector, url).to_article(site, home_group_id, fetched_at)

@@ -7,9 +7,10 @@ starting at ``Trang chủ``), so a page object can lean on them in markup it has
 
 from __future__ import annotations
 
+import json
 from itertools import islice
 
-from crawler import parsing
+from crawler import dates, parsing
 from crawler.pages.select import compiled_xpath, text_of
 
 DOCUMENT_TITLE = compiled_xpath("//title/text()")
@@ -18,16 +19,26 @@ HOME_LINKS = compiled_xpath(
     "//a[translate(normalize-space(.), 'TRANGCHỦHOME', 'trangchủhome') = 'trang chủ'"
     " or translate(normalize-space(.), 'HOME', 'home') = 'home']")
 ACTIVE_MENU = compiled_xpath(
-    "//nav//li[contains(concat(' ', normalize-space(@class), ' '), ' selected ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' active ')]/a")
+    "//*[self::li or self::td or self::div or self::span]"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' selected ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' active ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' current ')]/a"
+    " | //a[contains(concat(' ', normalize-space(@class), ' '), ' active ')]")
+CATEGORY_LINK = compiled_xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
 PORTLET_BOX = compiled_xpath(
     "ancestor::*[self::section[contains(concat(' ', normalize-space(@class), ' '), ' portlet ')]"
     " or contains(concat(' ', normalize-space(@class), ' '), ' portlet-boundary ')][1]")
+JSON_LD = compiled_xpath("//script[@type='application/ld+json']/text()")
+META_PUBLISHED = compiled_xpath(
+    "//meta[@property='article:published_time' or @itemprop='datePublished' or @name='pubdate']/@content")
+TIME_PUBLISHED = compiled_xpath(
+    "//time[@datetime][@itemprop='datePublished' or contains(@class, 'publish')]/@datetime")
 TRAIL_SEPARATORS = "›>»/|→·-–:"
 TRAIL_MAX_ITEMS = 4  # with the home link: a box of more links is a menu, not a trail
 MENU_WORDS = ("menu", "nav")
 TRAIL_MAX_WORDS = 24
 TRAIL_LEVELS = 3
+MENU_ITEM_MAX_WORDS = 8
 
 
 def document_title(root) -> str:
@@ -115,7 +126,7 @@ def _items_in(box) -> list[str] | None:
 def _is_menu(box) -> bool:
     """True for a box of a navigation menu: not named a breadcrumb, and itself or inside an
     element named a menu or nav (``<nav>``, ``role=navigation``, ``#navigation``, ``.menu``)."""
-    if "bread" in _names(box):
+    if "crumb" in _names(box):
         return False
     nearby = (box, *islice(box.iterancestors(), 3))
     return any(word in _names(node) for node in nearby for word in MENU_WORDS)
@@ -124,14 +135,47 @@ def _is_menu(box) -> bool:
 def _names(element) -> str:
     """Tag, class, id and role of an element, lower-cased, for a look at what it is called."""
     return (f"{element.tag} {element.get('class') or ''} {element.get('id') or ''} "
-            f"{element.get('role') or ''}").lower()
+            f"{element.get('role') or ''} {element.get('aria-label') or ''}").lower()
+
+
+def structured_published(root) -> dates.DateLine | None:
+    """The publish time a page states for machines: JSON-LD ``datePublished``, the
+    ``article:published_time`` meta or a ``<time datetime>`` marked as the publish time; the
+    value as written becomes ``published_raw``. ``None`` when the page states none."""
+    for value in (*_json_ld_dates(root), *META_PUBLISHED(root), *TIME_PUBLISHED(root)):
+        value = parsing.clean_text(value)
+        if dates.ISO_DATE.match(value) and dates.parse_published(value):
+            return dates.DateLine(value, None)
+    return None
+
+
+def _json_ld_dates(root) -> list[str]:
+    """``datePublished`` values of the page's JSON-LD objects (unreadable JSON is skipped)."""
+    found = []
+    for text in JSON_LD(root):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if isinstance(item.get("datePublished"), str):
+                    found.append(item["datePublished"])
+                stack.extend(value for value in item.values() if isinstance(value, (list, dict)))
+    return found
 
 
 def active_menu_item(root) -> str | None:
-    """The text of the selected entry of the page's navigation menu, other than the home page."""
-    for link in ACTIVE_MENU(root):
+    """The category a page links with ``rel="category"``, else the text of the selected entry
+    of its menus (``active``, ``selected``, ``current``), other than the home page or a number."""
+    for link in (*CATEGORY_LINK(root), *ACTIVE_MENU(root)):
         text = text_of(link)
-        if text and text.casefold() not in ("trang chủ", "home"):
+        if text and text.casefold() not in ("trang chủ", "home") and not text.isdigit() \
+                and len(text.split()) <= MENU_ITEM_MAX_WORDS:
             return text
     return None
 

@@ -31,6 +31,7 @@ EMPTY_DATE_BOX = compiled_xpath(
     ".//*[(contains(translate(@class, 'DATEPUBLISH', 'datepublish'), 'date')"
     " or contains(translate(@class, 'DATEPUBLISH', 'datepublish'), 'publish')) and not(normalize-space())]")
 LOOSE_DATE_WINDOW = 4
+SHORT_DATE_LINE_WORDS = 15
 ERROR_PHRASES = (
     "the requested resource was not found", "không tìm thấy", "không tồn tại",
     "an unexpected system error occurred", "đã xảy ra lỗi",
@@ -73,16 +74,18 @@ class TemplateArticlePage:
         legacy = repair_legacy_text(parts)
         inside = _inside(parts, container)
         title, title_index = self._title(scope, parts, inside)
-        date_index = _date_index(parts, title_index, inside, fetched_at)
-        if date_index is None:
+        date_index, date_line = _find_date(parts, title_index, inside, fetched_at)
+        if date_line is None:
+            date_line = anchors.structured_published(self.root)
+        if date_line is None:
             empty = EMPTY_DATE_BOX(scope)
             reason = "the date box is empty" if empty else "no publish date line (dd/mm/yyyy | HH:mm)"
             raise NotAnArticle("no_date", reason)
         content = _content_indexes(parts, inside, date_index, title_index)
-        reading = read_blocks(parts, date_index, content, base_url=self.url)
+        reading = read_blocks(parts, date_line, content, base_url=self.url)
         if legacy.encoding:
             title = fonts.to_unicode(title, legacy.encoding) if fonts.detect(title) else title
-        category = self._category(scope, title)
+        category = self._category(scope, container, title)
         article = build_article(self, site, home_group_id, fetched_at, reading,
                                 title=title, category=category)
         article.attachments = attachments(container, self.url)
@@ -112,11 +115,9 @@ class TemplateArticlePage:
         named = anchors.title_from_document(self.root, [text for _, text in texts])
         if named:
             return named, _index_of_text(parts, named)
-        for css in self.TITLE_SELECTORS:
-            found = first(scope, css)
-            text = text_of(found) if found is not None else ""
-            if text:
-                return text, _index_of_text(parts, text)
+        text = self._title_element_text(scope)
+        if text:
+            return text, _index_of_text(parts, text)
         above = _line_above_date(parts, inside)
         if above is not None:
             return parts[above].text, above
@@ -125,10 +126,19 @@ class TemplateArticlePage:
             return page_title, None
         raise NotAnArticle("no_title", "no title")
 
-    def _category(self, scope, title: str) -> str | None:
+    def _title_element_text(self, scope) -> str:
+        """The text of the first title element the family's selectors find (``""`` if none)."""
+        for css in self.TITLE_SELECTORS:
+            found = first(scope, css)
+            text = text_of(found) if found is not None else ""
+            if text:
+                return text
+        return ""
+
+    def _category(self, scope, container, title: str) -> str | None:
         """The section the page files the article under: its breadcrumb's last item, the portlet
         title, the active menu entry or the page name in ``<title>``, printed once."""
-        found = anchors.breadcrumb_category(self.root, before=scope)
+        found = anchors.breadcrumb_category(self.root, before=container)
         if found:
             return parsing.undouble(found)
         for css in self.CATEGORY_SELECTORS:
@@ -199,27 +209,33 @@ def _line_above_date(parts: list, inside: list[bool]) -> int | None:
     return None
 
 
-def _date_index(parts: list, title_index: int | None, inside: list[bool],
-                fetched_at: str | None) -> int | None:
-    """Position of the publish date line: the first after the title (else the nearest before
-    it); failing those, a short line near the title that dateparser reads; ``None`` when the
-    page prints no date."""
-    lines = [i for i, part in enumerate(parts) if isinstance(part, Text) and dates.parse_date_line(part.text)]
+def _find_date(parts: list, title_index: int | None, inside: list[bool],
+               fetched_at: str | None) -> tuple[int | None, dates.DateLine | None]:
+    """The publish date line and its block index: the first date line after the title (else a
+    short line just under the title that holds a date among other words, else the nearest date
+    line before the title); failing those, a short line near the title that dateparser reads.
+    ``(None, None)`` when the page prints no date."""
+    lines = {i: line for i, part in enumerate(parts)
+             if isinstance(part, Text) and (line := dates.parse_date_line(part.text))}
     start = title_index if title_index is not None else -1
     after = [i for i in lines if i > start]
     if after and _before_body_end(after[0], inside):
-        return after[0]
+        return after[0], lines[after[0]]
+    window = [(i, parts[i]) for i in range(start + 1, min(len(parts), start + 1 + LOOSE_DATE_WINDOW))
+              if isinstance(parts[i], Text)]
+    for index, part in window:
+        found = dates.find_date(part.text) if len(part.text.split()) <= SHORT_DATE_LINE_WORDS else None
+        if found:
+            return index, dates.DateLine(found, dates.find_views(part.text))
     before = [i for i in lines if i < start]
-    if before:
-        return before[-1]
-    if after:
-        return after[0]
+    if before or after:
+        index = before[-1] if before else after[0]
+        return index, lines[index]
     now = datetime.fromisoformat(fetched_at) if fetched_at else None
-    for index in range(start + 1, min(len(parts), start + 1 + LOOSE_DATE_WINDOW)):
-        part = parts[index]
-        if isinstance(part, Text) and dates.loose_date(part.text, now):
-            return index
-    return None
+    for index, part in window:
+        if dates.loose_date(part.text, now):
+            return index, dates.DateLine(parsing.clean_text(part.text), None)
+    return None, None
 
 
 def _before_body_end(index: int, inside: list[bool]) -> bool:
@@ -228,10 +244,11 @@ def _before_body_end(index: int, inside: list[bool]) -> bool:
     return index <= last_inside
 
 
-def _content_indexes(parts: list, inside: list[bool], date_index: int, title_index: int | None) -> list[int]:
+def _content_indexes(parts: list, inside: list[bool], date_index: int | None,
+                     title_index: int | None) -> list[int]:
     """Indexes of the blocks that hold the article's text: the container's, and what lies
     between the date line (or title) and the container (a lead set apart), in order."""
-    start = max(date_index, title_index if title_index is not None else -1)
+    start = max(-1 if date_index is None else date_index, -1 if title_index is None else title_index)
     first_inside = next((i for i, flag in enumerate(inside) if flag), len(parts))
     between = range(start + 1, first_inside) if start < first_inside else range(0)
     chosen = set(between) | {i for i, flag in enumerate(inside) if flag}

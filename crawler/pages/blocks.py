@@ -22,6 +22,7 @@ BLOCK_TAGS = frozenset((
 ))
 SKIP_TAGS = frozenset((
     "script", "style", "noscript", "form", "button", "select", "textarea", "iframe", "nav", "input",
+    "head", "title",
 ))
 FLOAT_CLASSES = ("pull-left", "pull-right", "float-left", "float-right", "alignleft", "alignright")
 BOLD_TAGS = frozenset(("strong", "b"))

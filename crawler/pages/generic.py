@@ -1,36 +1,28 @@
 """Fallback for pages of an unknown template: title, publish time, body and images by text patterns.
 
-The main text block is the element whose own paragraphs hold the most text; the title is the
-heading nearest before it; the date is the first short line after the title that reads as a date.
-Records say ``extractor = "generic/1"``, so a template change degrades the archive instead of
-emptying it, and the rows can be found and re-extracted later.
+The main text block is the element whose own paragraphs hold the most text; the title is the line
+the document's own title names, else the heading nearest before the block; the date is the first
+date line after the title. A block that is one of a run of items with title links is a listing,
+never an article. Records say ``extractor = "generic/2"``, so a template change degrades the
+archive instead of emptying it, and the rows can be found and re-extracted later.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 
-from parsel import Selector
-
-from crawler import dates, parsing
-from crawler.items import Article, NotAnArticle
-from crawler.pages.base import (
-    attachments,
-    build_article,
-    page_title_text,
-    raise_if_error_page,
-    repair_legacy_text,
-)
-from crawler.pages.blocks import Text, blocks
-from crawler.pages.reading import read_content
+from crawler import parsing
+from crawler.items import NotAnArticle
+from crawler.pages.base import TemplateArticlePage, raise_if_error_page
 
 MIN_PARAGRAPH_CHARS = 40
 # A listing, category or home page: its main text block is one of repeated items that each hold
 # a title link (or a run of them).
 TITLE_LINK_WORDS = 4
 LISTING_MIN_ITEMS = 4
+LISTING_LEVELS = 3
 TITLE_WORDS = (3, 40)
-DATE_LINE_MAX_WORDS = 15
 SKIPPED_HEADING_CLASSES = ("site-title", "logo", "portlet-title")
 
 
@@ -48,65 +40,44 @@ def identity(site: str, ref, home_group_id: int | None = None) -> str:
     raise ValueError("generic articles have no URL identity")
 
 
-class ArticlePage:
-    """An article page whose template no family module knows."""
+class ArticlePage(TemplateArticlePage):
+    """An article page whose template no family module knows: the body is the main text block,
+    the rest is read as the template families read it, by the text's own grammar."""
 
     FAMILY = FAMILY
     VERSION = "2"
+    SCOPE_XPATH = "self::*[false()]"
 
-    def __init__(self, selector: Selector, url: str):
-        self.selector = selector
-        self.url = url
-
-    def to_article(self, site: str, home_group_id: int | None = None,
-                   fetched_at: str | None = None) -> Article:
-        """Extract what can be read; NotAnArticle when no text block, title or date is found."""
-        raise_if_error_page(self.selector.root)
-        root = self.selector.root
-        container = _main_text_block(root)
+    def _container(self):
+        """The main text block; NotAnArticle when there is none, or when it is a listing's."""
+        container = _main_text_block(self.root)
         if container is None:
-            raise_if_error_page(self.selector.root, check_headings=True)
+            raise_if_error_page(self.root, check_headings=True)
             raise NotAnArticle("no_container", "no main text block")
         reason = listing_reason(container)
         if reason:
             raise NotAnArticle("listing", reason)
-        heading, title = self._title(root, container)
-        parts = blocks(container)
-        legacy = repair_legacy_text(parts)
-        date_line = _date_after(_region(heading, container), title)
-        printed = (title, date_line.published_raw)
-        content = [p for p in parts if not (isinstance(p, Text) and p.text in printed)]
-        reading = read_content(content, date_line, self.url)
-        article = build_article(self, site, home_group_id, fetched_at, reading,
-                                title=title, category=None)
-        article.attachments = attachments(container, self.url)
-        article.legacy_encoding, article.original_text = legacy.encoding, legacy.original
-        return article
+        self._body = container
+        return container
 
-    def _title(self, root, container) -> tuple[object, str]:
-        """The heading nearest before the text block (element, text), else ``<title>``."""
+    def _title_element_text(self, scope) -> str:
+        """The heading nearest before the main text block (``""`` when there is none)."""
         best = None
-        for heading in root.iter("h1", "h2", "h3"):
-            if _is_after(heading, container) and best is not None:
+        for heading in self.root.iter("h1", "h2", "h3"):
+            if _is_after(heading, self._body) and best is not None:
                 break
             words = len(parsing.clean_text(heading.text_content()).split())
             skipped = any(name in (heading.get("class") or "") for name in SKIPPED_HEADING_CLASSES)
             if TITLE_WORDS[0] <= words <= TITLE_WORDS[1] and not skipped:
                 best = heading
-        if best is not None:
-            return best, parsing.clean_text(best.text_content())
-        page_title = parsing.strip_site_suffix(page_title_text(self.selector.root))
-        if not page_title:
-            raise NotAnArticle("no_title", "no title")
-        return None, page_title
+        return parsing.clean_text(best.text_content()) if best is not None else ""
 
 
 def listing_reason(container) -> str | None:
     """Why the page around ``container`` (its main text block) is a listing and not an article,
-    or ``None``: the block or its parent is a run of items most of which hold a title link."""
-    for box in (container, container.getparent()):
-        if box is None:
-            continue
+    or ``None``: the block or one of its three nearest ancestors is a run of items most of which
+    hold a title link."""
+    for box in (container, *islice(container.iterancestors(), LISTING_LEVELS)):
         children = [child for child in box if isinstance(child.tag, str)]
         items = sum(1 for child in children if _holds_title_link(child))
         if items >= LISTING_MIN_ITEMS and items * 2 >= len(children):
@@ -136,27 +107,3 @@ def _is_after(element, container) -> bool:
         element.sourceline > container.sourceline and container not in element.iterancestors()
 
 
-def _region(heading, container):
-    """The lowest element holding both the title heading and the text block."""
-    if heading is None:
-        return container
-    ancestors = {id(a) for a in container.iterancestors()} | {id(container)}
-    for candidate in (heading, *heading.iterancestors()):
-        if id(candidate) in ancestors:
-            return candidate
-    return container
-
-
-def _date_after(region, title: str) -> dates.DateLine:
-    """The first short line after the title inside ``region`` that holds a date."""
-    texts = [part.text for part in blocks(region) if isinstance(part, Text)]
-    start = next((i + 1 for i, text in enumerate(texts) if text == title), 0)
-    for text in texts[start:]:
-        line = dates.parse_date_line(text)
-        if line:
-            return line
-        if len(text.split()) <= DATE_LINE_MAX_WORDS:
-            found = dates.find_date(text)
-            if found:
-                return dates.DateLine(found, None)
-    raise NotAnArticle("no_date", "no publish date near the title")

@@ -64,11 +64,9 @@ class Reading:
                 known["roles"] += [r for r in author["roles"] if r not in known["roles"]]
 
 
-def read_blocks(parts: list, date_index: int, content_indexes: list[int], base_url: str) -> Reading:
-    """Read the article: the date line at ``parts[date_index]`` and the text and images of
-    ``parts`` at ``content_indexes`` (in order)."""
-    printed = parts[date_index].text
-    date_line = dates.parse_date_line(printed) or dates.DateLine(parsing.clean_text(printed), None)
+def read_blocks(parts: list, date_line: dates.DateLine, content_indexes: list[int], base_url: str) -> Reading:
+    """Read the article: its date line, and the text and images of ``parts`` at
+    ``content_indexes`` (in order)."""
     return read_content([parts[i] for i in content_indexes], date_line, base_url)
 
 
