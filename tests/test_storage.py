@@ -71,7 +71,8 @@ def test_every_copy_s_view_count_is_an_observation_of_its_own(db):
                "fetched_at": "2026-01-01T00:05:00+00:00"}
     bare_copy = {**en_copy, "url": RECORD["url"].replace(".vn/a/", ".vn/b/"), "views": None,
                  "views_raw": None, "fetched_at": "2026-01-01T00:09:00+00:00"}
-    worse_copy = {**en_copy, "views": 676, "body": None, "images": [], "fetched_at": "2026-01-01T00:10:00+00:00"}
+    worse_copy = {**en_copy, "views": 676, "body": None, "images": [],
+                  "fetched_at": "2026-01-01T00:10:00+00:00"}
     storage.save_articles(db, [RECORD, en_copy, bare_copy, worse_copy])
     assert [(RECORD["url"], 5), (en_copy["url"], 675), (en_copy["url"], 676)] == [
         (r["url"], r["views"]) for r in db.query("select url, views from view_counts order by observed_at")]
