@@ -33,7 +33,7 @@ INLINE_PHOTO_CREDIT = re.compile(
     r"(?:\((?:ảnh|photo)\s*:?\s*(?P<names>[^()]{2,60})\)|[.!)]\s*(?:ảnh|photo)\s*:\s*(?P<tail>[^():]{2,60}))"
     r"\s*\.?$", re.I)
 NOT_A_NAME = ("minh họa", "minh hoạ", "tư liệu", "nguồn")
-SOURCE_LINE = re.compile(r"^nguồn\s*:\s*(?P<source>.+?)\.?$", re.I)
+SOURCE_LINE = re.compile(r"^\(?\s*nguồn\s*:\s*(?P<source>.+?)\s*\)?\.?$", re.I)
 NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bvà\b)\s*")
 CREDIT_MAX_WORDS = 14
 

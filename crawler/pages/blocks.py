@@ -134,8 +134,7 @@ def _walk(element, out: list) -> None:
             if tag not in SKIP_TAGS:
                 _walk(child, out)
         elif tag == "br":
-            if run:
-                run.append(" ")
+            _flush(element, run, out)  # a line break ends a line: each printed line is a block
         elif tag and tag not in SKIP_TAGS:
             run.append(child)
         if child.tail and (run or not child.tail.isspace()):
@@ -144,9 +143,10 @@ def _walk(element, out: list) -> None:
 
 
 def _has_block_or_image(element) -> bool:
-    """True when an inline element wraps an image or a block (``<a><img></a>``, ``<span><p>``)."""
+    """True when an inline element wraps an image, a block or a line break (``<a><img></a>``,
+    ``<span><p>``, ``<span>line<br>line</span>``)."""
     return len(element) > 0 and any(
-        isinstance(node.tag, str) and (node.tag == "img" or node.tag in BLOCK_TAGS)
+        isinstance(node.tag, str) and (node.tag in ("img", "br") or node.tag in BLOCK_TAGS)
         for node in element.iterdescendants()
     )
 

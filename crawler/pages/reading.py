@@ -49,9 +49,9 @@ class Reading:
 
     def paragraphs_without(self, *headers: str | None) -> list[str]:
         """Body paragraphs minus lines that repeat the title or category header."""
-        drop = {parsing.clean_text(h).casefold() for h in headers if h}
+        drop = {_bare(h) for h in headers if h}
         drop |= {f"{h} {h}" for h in drop}
-        kept = [p for p in self.paragraphs if p.casefold() not in drop]
+        kept = [p for p in self.paragraphs if _bare(p) not in drop]
         return [p for i, p in enumerate(kept) if i == 0 or p != kept[i - 1]]
 
     def add_authors(self, authors: list[dict]) -> None:
@@ -62,6 +62,11 @@ class Reading:
                 self.authors.append({"name": author["name"], "roles": list(author["roles"])})
             else:
                 known["roles"] += [r for r in author["roles"] if r not in known["roles"]]
+
+
+def _bare(text: str) -> str:
+    """``text`` cleaned, case-folded and without closing punctuation, to spot a repeated header."""
+    return parsing.clean_text(text).casefold().rstrip(" .:;!")
 
 
 def read_blocks(parts: list, date_line: dates.DateLine, content_indexes: list[int], base_url: str) -> Reading:
@@ -170,7 +175,7 @@ def _caption_after(image: Image, content: list, index: int) -> tuple[str | None,
     if image.floated and not first.caption_class:
         return None, index
     if image.table is not None and first.table is image.table:
-        return first.text, index + 1
+        return _wrapped_caption(content, index)
     if first.tag == "li" or _styled_caption(first):
         return _wrapped_caption(content, index)
     if _words(first) <= PLAIN_CAPTION_MAX_WORDS and not first.bold:
@@ -179,14 +184,16 @@ def _caption_after(image: Image, content: list, index: int) -> tuple[str | None,
 
 
 def _wrapped_caption(content: list, index: int) -> tuple[str, int]:
-    """A styled caption that may continue on the next line while its sentence is unfinished."""
+    """A styled caption that may continue on the next line (a styled line, or the same block
+    after a line break) while its sentence is unfinished."""
     pieces = [content[index].text]
+    block = content[index].element
     index += 1
     while (
         index < len(content)
         and not SENTENCE_END.search(pieces[-1])
         and isinstance(content[index], Text)
-        and _styled_caption(content[index])
+        and (content[index].element is block or _styled_caption(content[index]))
         and not _is_credit_or_office(content[index].text)
     ):
         pieces.append(content[index].text)
