@@ -44,6 +44,7 @@ DATE_LINES = (
                re.IGNORECASE),
 )
 RELATIVE = DATE_LINES[2]
+VIEWS_LINE = re.compile(r"^\s*" + VIEWS + r"\s*$", re.IGNORECASE)
 DAY_PARTS = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})")
 CLOCK_PARTS = re.compile(r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
                          r"(?:\s*(?P<half>[ap])\.?m\.?\b|\s*(?P<viet>sa|ch)\b)?", re.IGNORECASE)
@@ -96,6 +97,13 @@ def find_date(text: str) -> str | None:
     """The first date-like phrase inside running text (``… 05/09/2022 - 10:30 …``), or ``None``."""
     match = DATE_ANYWHERE.search(clean_text(text))
     return match.group("date") if match else None
+
+
+def parse_views_line(text: str) -> str | None:
+    """A block that is a view count and nothing else (``View count: 56``, ``1.234 lượt xem``),
+    as printed; ``None`` otherwise."""
+    match = VIEWS_LINE.match(clean_text(text))
+    return clean_text(match.group("views")) if match and match.group("views") else None
 
 
 def find_views(text: str) -> str | None:

@@ -26,7 +26,8 @@ class Article:
     - ``views``: int or ``None`` when no count is printed; ``views_raw``: as printed.
     - ``lead``: first article paragraph; ``body``: every paragraph, blank-line separated.
     - ``source``: the issuing office as printed without parentheses, or ``None``.
-    - ``images``: ``[{"src": absolute URL, "caption": str | None, "alt": str | None}]``.
+    - ``images``: ``[{"src": absolute URL (``None`` for an image printed without a source, kept
+      for its caption), "caption": str | None, "alt": str | None}]``.
     - ``authors``: ``[{"name": str, "roles": ["text" | "photo", …]}]``.
     - ``attachments``: ``[{"url": absolute URL, "label": str}]``.
     - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``;

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from conftest import BANTIN, FAST, registry_file, run_bantin
-from crawler.urls import article_id, parse_article_ref
+from crawler.pages.registry import article_id, parse_article_ref
 from pipelines import replay
 from sampleportal.content import archive_key, load_site
 from sampleportal.server import SamplePortal

@@ -8,15 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crawler.pages.registry import article_id, parse_article_ref
 from crawler.urls import (
     ArticleRef,
     absolute_url,
-    article_id,
     is_document,
     is_listing_page,
     never_follow,
     normalize_url,
-    parse_article_ref,
 )
 
 HOST = "https://hoankiem.hanoi.gov.vn"

@@ -81,14 +81,15 @@ class TemplateArticlePage:
             empty = EMPTY_DATE_BOX(scope)
             reason = "the date box is empty" if empty else "no publish date line (dd/mm/yyyy | HH:mm)"
             raise NotAnArticle("no_date", reason)
-        content = _content_indexes(parts, inside, date_index, title_index)
+        date_line, counted = _count_beside(parts, date_index, date_line)
+        content = [i for i in _content_indexes(parts, inside, date_index, title_index) if i != counted]
         reading = read_blocks(parts, date_line, content, base_url=self.url)
         if legacy.encoding:
             title = fonts.to_unicode(title, legacy.encoding) if fonts.detect(title) else title
         category = self._category(scope, container, title)
         article = build_article(self, site, home_group_id, fetched_at, reading,
                                 title=title, category=category)
-        article.attachments = attachments(container, self.url)
+        article.attachments = attachments(scope if scope is not self.root else container, self.url)
         article.legacy_encoding, article.original_text = legacy.encoding, legacy.original
         return article
 
@@ -236,6 +237,20 @@ def _find_date(parts: list, title_index: int | None, inside: list[bool],
         if dates.loose_date(part.text, now):
             return index, dates.DateLine(parsing.clean_text(part.text), None)
     return None, None
+
+
+def _count_beside(parts: list, date_index: int | None,
+                  date_line: dates.DateLine) -> tuple[dates.DateLine, int | None]:
+    """The date line with the view count printed in a block of its own right after it (a table
+    cell, a span set apart), and that block's index; unchanged when there is none."""
+    following = date_index + 1 if date_index is not None else None
+    if date_line.views_raw or following is None or following >= len(parts):
+        return date_line, None
+    part = parts[following]
+    count = dates.parse_views_line(part.text) if isinstance(part, Text) else None
+    if count is None:
+        return date_line, None
+    return dates.DateLine(date_line.published_raw, count), following
 
 
 def _before_body_end(index: int, inside: list[bool]) -> bool:

@@ -126,6 +126,8 @@ def _walk(element, out: list) -> None:
     run: list = [element.text] if element.text and not element.text.isspace() else []
     for child in element:
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag and _hidden(child):
+            tag = "script"  # never shown: left out like a script, its tail kept
         if tag == "img":
             _flush(element, run, out)
             out.append(Image(child.get("src", ""), clean_text(child.get("alt")), _table(child), child))
@@ -140,6 +142,13 @@ def _walk(element, out: list) -> None:
         if child.tail and (run or not child.tail.isspace()):
             run.append(child.tail)
     _flush(element, run, out)
+
+
+def _hidden(element) -> bool:
+    """True for an element the page never shows (``display:none``, ``hidden``)."""
+    style = element.get("style")
+    return (style is not None and "display:none" in style.replace(" ", "").lower()) \
+        or element.get("hidden") is not None
 
 
 def _has_block_or_image(element) -> bool:

@@ -20,7 +20,8 @@ STOP_HEADINGS = frozenset((
 BOILERPLATE_PREFIXES = (
     "truy cập nội dung luôn", "thống kê truy cập", "đang online", "lượt truy cập",
     "tổng số truy cập", "album ảnh", "các chuyên mục", "content:", "in bài viết", "gửi email",
-    "chia sẻ", "quay lại", "trở về", "bản in", "print", "share",
+    "chia sẻ", "quay lại", "trở về", "bản in", "print", "share", "từ khóa:", "từ khoá:", "tags:",
+    "tag:", "đánh giá bài viết", "ý kiến bạn đọc", "gửi ý kiến", "bình luận (",
 )
 BOILERPLATE_EXACT = frozenset(("null", "content:", "in", "email", "top"))
 # Share, print and social bars: a short line made only of these words is page chrome.
@@ -30,7 +31,8 @@ CHROME_WORDS = re.compile(
     r"share|like|thích|lưu bài|lưu|cỡ chữ|phông chữ|sao chép liên kết|copy link|bình luận|gửi|in|top|"
     r"a\+|a-|[|•·/:,()\d\s-]", re.IGNORECASE)
 CHROME_MAX_WORDS = 12
-SKIPPED_IMAGE_MARKERS = ("/html/themes/", "/image/company_logo", "spacer", "/icons/", "data:")
+SKIPPED_IMAGE_MARKERS = ("/html/themes/", "/image/company_logo", "spacer", "/icons/", "data:",
+                         "resource://", "chrome://", "chrome-extension://", "moz-extension://")
 CAPTION_MAX_WORDS = 60
 PLAIN_CAPTION_MAX_WORDS = 35
 LONG_PARAGRAPH_WORDS = 30
@@ -146,9 +148,11 @@ def _take_images(content: list, reading: Reading, base_url: str, tail_start: int
             continue
         caption, index = _caption_after(part, content[:tail_start], index)
         index = _photo_credits_after(content[:tail_start], index, caption, reading)
-        if not any(marker in part.src for marker in SKIPPED_IMAGE_MARKERS) and part.src:
+        if part.src and any(marker in part.src for marker in SKIPPED_IMAGE_MARKERS):
+            continue
+        if part.src.strip() or caption:  # an image without a source keeps its caption
             reading.images.append({
-                "src": absolute_url(base_url, part.src.strip()),
+                "src": absolute_url(base_url, part.src.strip()) if part.src.strip() else None,
                 "caption": caption,
                 "alt": part.alt or None,
             })
@@ -178,7 +182,9 @@ def _caption_after(image: Image, content: list, index: int) -> tuple[str | None,
         return _wrapped_caption(content, index)
     if first.tag == "li" or _styled_caption(first):
         return _wrapped_caption(content, index)
-    if _words(first) <= PLAIN_CAPTION_MAX_WORDS and not first.bold:
+    plain = _words(first) <= PLAIN_CAPTION_MAX_WORDS or (
+        _words(first) <= CAPTION_MAX_WORDS and not SENTENCE_END.search(first.text))
+    if plain and not first.bold:
         return first.text, index + 1
     return None, index
 
@@ -188,17 +194,25 @@ def _wrapped_caption(content: list, index: int) -> tuple[str, int]:
     after a line break) while its sentence is unfinished."""
     pieces = [content[index].text]
     block = content[index].element
+    start = index
     index += 1
     while (
         index < len(content)
         and not SENTENCE_END.search(pieces[-1])
         and isinstance(content[index], Text)
-        and (content[index].element is block or _styled_caption(content[index]))
+        and (content[index].element is block
+             or (_styled_caption(content[index]) and _same_style(content[index], content[start])))
         and not _is_credit_or_office(content[index].text)
     ):
         pieces.append(content[index].text)
         index += 1
     return " ".join(pieces), index
+
+
+def _same_style(line: Text, first: Text) -> bool:
+    """True when ``line`` is set as ``first`` is (centred, italic and bold alike): a caption's
+    next line, not a sub-heading in another style."""
+    return (line.centred, line.italic, line.bold) == (first.centred, first.italic, first.bold)
 
 
 def _styled_caption(part: Text) -> bool:
@@ -212,9 +226,7 @@ def _take_credits(lines: list[Text], reading: Reading) -> list[str]:
     tail_authors: list[dict] = []
     while lines and _read_tail_line(lines[-1], reading, tail_authors):
         lines.pop()
-    earlier, reading.authors = reading.authors, []
-    reading.add_authors(tail_authors)
-    reading.add_authors(earlier)
+    reading.add_authors(tail_authors)  # after the photo credits read under the images: page order
     return [line.text for line in lines]
 
 
