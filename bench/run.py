@@ -278,7 +278,7 @@ def reextract(folder: Path, args) -> tuple[list, list]:
 
 def incremental(folder: Path, args) -> tuple[list, list]:
     """Pages fetched by a full crawl, an unchanged incremental re-run, and one with 5 new articles."""
-    from crawler.urls import parse_article_ref
+    from crawler.pages.registry import parse_article_ref
     from sampleportal.registry import write_registry_file
     from sampleportal.server import SamplePortal
     from sampleportal.timeline import Timeline

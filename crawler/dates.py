@@ -99,6 +99,11 @@ def find_date(text: str) -> str | None:
     return match.group("date") if match else None
 
 
+def has_clock(text: str) -> bool:
+    """True when a printed date carries a time of day (``16/05/2024 - 14:30``)."""
+    return CLOCK_PARTS.search(text) is not None
+
+
 def parse_views_line(text: str) -> str | None:
     """A block that is a view count and nothing else (``View count: 56``, ``1.234 lượt xem``),
     as printed; ``None`` otherwise."""

@@ -20,6 +20,7 @@ from sampleportal.site import encode_cp1258
 INSTANCE = "H0st1le0001"
 ARTICLE = "/tin-tuc/-/asset_publisher/" + INSTANCE + "/content/"
 GOOD = ("bai-viet-tot", "sai-bang-ma-utf8", "sai-bang-ma-1258", "html-hong", "doi-thanh-loi")
+HANG_SECONDS = 30
 FAULTS = ("loi-500", "loi-503", "ket-noi-dat", "treo", "cat-cut", "nhi-phan", "trang-lon",
           "bom-gzip", "vong-lap", "sang-host-khac", "khong-tieu-de", "khong-ngay", "ngay-hong")
 TITLES = {
@@ -161,8 +162,8 @@ class HostilePortal:
             handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             handler.connection.close()
             return None
-        if fault == "treo":
-            time.sleep(3)
+        if fault == "treo":  # far past any crawl's DOWNLOAD_TIMEOUT, however loaded the machine
+            time.sleep(HANG_SECONDS)
             return handler._send(200, article_html("Trang chậm"))
         if fault == "cat-cut":
             handler.send_response(200)

@@ -11,7 +11,8 @@ from hostile import ARTICLE, TITLES, HostilePortal
 
 from conftest import rows, run_bantin
 
-LIMITS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=1",
+# The timeout leaves a loaded machine time to receive the large pages; only the hanging page meets it.
+LIMITS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=5",
           "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "RETRY_BACKOFF_MAX=2",
           "-s", "DOWNLOAD_MAXSIZE=2000000",
           "-s", "DOWNLOAD_WARNSIZE=1000000", "-s", "CLOSESPIDER_PAGECOUNT=300",

@@ -215,6 +215,8 @@ def _find_date(parts: list, title_index: int | None, inside: list[bool],
     """The publish date line and its block index: the first date line after the title (else a
     short line just under the title that holds a date among other words, else the nearest date
     line before the title); failing those, a short line near the title that dateparser reads.
+    A date inside other words counts only with its time of day: ``Kế hoạch 174/KH-UBND ngày
+    27/07/2021`` names a document, not the publish time.
     ``(None, None)`` when the page prints no date."""
     lines = {i: line for i, part in enumerate(parts)
              if isinstance(part, Text) and (line := dates.parse_date_line(part.text))}
@@ -226,7 +228,7 @@ def _find_date(parts: list, title_index: int | None, inside: list[bool],
               if isinstance(parts[i], Text)]
     for index, part in window:
         found = dates.find_date(part.text) if len(part.text.split()) <= SHORT_DATE_LINE_WORDS else None
-        if found:
+        if found and dates.has_clock(found):  # a bare date in a short line may name a document
             return index, dates.DateLine(found, dates.find_views(part.text))
     before = [i for i in lines if i < start]
     if before or after:

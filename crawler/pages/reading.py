@@ -232,14 +232,17 @@ def _take_credits(lines: list[Text], reading: Reading) -> list[str]:
 
 def _read_tail_line(line: Text, reading: Reading, tail_authors: list[dict]) -> bool:
     """Record a closing credit, source or office line (read from the end up, so credits are
-    put first); report whether ``line`` was one. An office line never replaces a source."""
+    put first); report whether ``line`` was one. Of several source and office lines the last
+    printed is the source."""
     found = _tail_reading(line)
     if found is None:
         return False
     kind, value = found
     if kind == "authors":
         tail_authors[:0] = value
-    elif kind == "source" or reading.source is None:
+    elif kind == "source":
+        reading.source = reading.source or value  # read from the end up: the last printed wins
+    elif reading.source is None:
         reading.source = value
     else:
         return False
