@@ -40,8 +40,8 @@ def coverage(folder: Path | None = None, args=None) -> tuple[list, list]:
             ("realworld", "bantin, median ms per page", f"{1000 * statistics.median(times):.2f}", "-"),
             ("realworld", "bantin, p95 ms per page", f"{1000 * _p95(times):.2f}", "-"),
             ("realworld", "mean page size, KB", f"{total_bytes / len(pages) / 1024:.0f}", "-")]
-    notes = [f"Real portal: all {len(pages):,} article pages of the sotttt.hanoi.gov.vn mirror (27 Aug 2022), "
-             "each extracted once from its bytes as in production."]
+    notes = [f"Real portal: all {len(pages):,} article pages of the sotttt.hanoi.gov.vn mirror "
+             "(27 Aug 2022), each extracted once from its bytes as in production."]
     sample = random.Random(16).sample(pages, min(TRAFILATURA_SAMPLE, len(pages)))
     theirs = _trafilatura_times(sample)
     if theirs is None:

@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from bench import realworld
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -400,8 +402,8 @@ def memory(folder: Path, args) -> tuple[list, list]:
         [f"Memory: {pages:,} pages in {seconds:.0f} s (captures, archive writes and extraction included)."]
 
 
-BENCHMARKS = {"crawl": crawl_overhead, "extraction": extraction, "reextract": reextract,
-              "incremental": incremental, "scale": archive_scale, "memory": memory}
+BENCHMARKS = {"crawl": crawl_overhead, "extraction": extraction, "realworld": realworld.coverage,
+              "reextract": reextract, "incremental": incremental, "scale": archive_scale, "memory": memory}
 
 
 def machine_speed() -> float:
