@@ -13,11 +13,12 @@ from itertools import islice
 from crawler import dates, parsing
 from crawler.pages.select import compiled_xpath, text_of
 
-DOCUMENT_TITLE = compiled_xpath("//title/text()")
-OG_TITLE = compiled_xpath("//meta[@property='og:title']/@content")
-HOME_LINKS = compiled_xpath(
-    "//a[translate(normalize-space(.), 'TRANGCHỦHOME', 'trangchủhome') = 'trang chủ'"
-    " or translate(normalize-space(.), 'HOME', 'home') = 'home']")
+DOCUMENT_TITLE = compiled_xpath("/html/head/title/text()")
+OG_TITLE = compiled_xpath("/html/head/meta[@property='og:title']/@content")
+# Links that may read "Trang chủ" or "Home" (a cheap test in lxml; the exact one in Python).
+MAYBE_HOME_LINKS = compiled_xpath(
+    "//a[contains(., 'rang ch') or contains(., 'RANG CH') or contains(., 'ome') or contains(., 'OME')]")
+HOME_TEXTS = frozenset(("trang chủ", "home"))
 ACTIVE_MENU = compiled_xpath(
     "//*[self::li or self::td or self::div or self::span]"
     "[contains(concat(' ', normalize-space(@class), ' '), ' selected ')"
@@ -85,7 +86,9 @@ def breadcrumb_category(root, before=None) -> str | None:
     """
     limit = before.sourceline if before is not None and before.sourceline else None
     found = None
-    for link in HOME_LINKS(root):
+    for link in MAYBE_HOME_LINKS(root):
+        if text_of(link).casefold() not in HOME_TEXTS:
+            continue
         if limit is not None and link.sourceline and link.sourceline > limit:
             break
         items = _trail_items(link)
