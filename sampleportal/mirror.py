@@ -5,7 +5,8 @@ the project). Its two tar.xz files are unpacked once into a cache folder outside
 ``MirrorPortal`` answers on 127.0.0.1 as the portal would: each original URL (path and query, host
 ignored) gives the page HTTrack saved for it, with HTTrack's comments removed and its relative file
 links turned back into the site's own URLs. A locale-free URL held only under ``/vi/`` is answered
-from that copy, as Liferay does for its default locale; anything the mirror never held is a 404.
+from that copy, as Liferay does for its default locale, and a view_content URL whose slug HTTrack cut
+short from the held copy of that article id in the same page folder; what was never held is a 404.
 
 Run ``python -m sampleportal.mirror [--port N]`` to serve it in the foreground.
 """
@@ -132,6 +133,7 @@ class MirrorIndex:
         self.by_params: dict[tuple[str, tuple], str] = {}  # (path, query_params) -> mirror path
         self.originals: dict[str, str] = {}  # mirror path -> "/path?query"
         self.article_names: dict[str, str] = {}  # assetEntryId -> "<id>-<urlTitle>.html"
+        self.articles: dict[tuple[str, str], str] = {}  # (page folder, assetEntryId) -> mirror path
 
     @classmethod
     def load(cls, root: Path) -> MirrorIndex:
@@ -156,6 +158,7 @@ class MirrorIndex:
         article = ARTICLE_FILE.search(path)
         if article and not query:
             self.article_names.setdefault(article["id"], article[0].rpartition("/")[2])
+            self.articles.setdefault((path[: article.start()], article["id"]), mirror_path)
 
     def full_article_path(self, path: str) -> str | None:
         """A site path in an article folder whose file name HTTrack cut short (``<id>-<slug start>``,
@@ -164,6 +167,12 @@ class MirrorIndex:
         if not article or path.endswith(".html") or article["id"] not in self.article_names:
             return None
         return f"{path.rpartition('/')[0]}/{self.article_names[article['id']]}"
+
+    def article(self, path: str) -> str | None:
+        """The held copy of the article a view_content path names under the same page folder,
+        whatever its slug: Liferay finds the article by its id, the slug is decoration."""
+        article = ARTICLE_FILE.search(path)
+        return self.articles.get((path[: article.start()], article["id"])) if article else None
 
     def find(self, path: str, query: str = "") -> str | None:
         """The mirror path for a decoded URL path and a raw query: the query exactly as
@@ -322,14 +331,23 @@ class MirrorPortal:
         """The mirror path answering ``target``, falling back to the ``/vi/`` copy of a locale-free URL."""
         parts = urlsplit(target)
         path = unquote(parts.path) or "/"
-        page = self.index.find(path, parts.query)
+        page = self.index.find(path, parts.query) or self._by_article_id(path, parts.query)
         if page or not path.startswith("/") or path.split("/")[1] in LOCALES:
             return page
-        page = self.index.find(f"/{DEFAULT_LOCALE}{path}", parts.query)
+        fallback = f"/{DEFAULT_LOCALE}{path}"
+        page = self.index.find(fallback, parts.query) or self._by_article_id(fallback, parts.query)
         if page:
             with self._lock:
                 self.fallbacks += 1
             log.info("locale fallback: %s answered from /%s/ (%s)", target, DEFAULT_LOCALE, page)
+        return page
+
+    def _by_article_id(self, path: str, query: str) -> str | None:
+        """The copy of a view_content article under this page folder with another slug (HTTrack
+        cut long ones short), as Liferay answers any slug after the id; logged."""
+        page = None if query else self.index.article(path)
+        if page:
+            log.info("article by id: %s answered from %s", path, page)
         return page
 
     def _render_uncached(self, page: str) -> bytes:

@@ -155,3 +155,14 @@ def test_url_never_held_is_404(portal, path):
 def test_robots_txt_is_404_as_on_a_site_without_one(portal):
     assert f"{SITE_HOST}/robots.txt" not in HELD
     assert 404 == fetch(portal, "/robots.txt")[0]
+
+
+def test_an_article_answers_under_any_slug_after_its_id_as_liferay_does(portal, article):
+    folder, _, name = target(article).rpartition("/")
+    other_slug = f"{folder}/{name.split('-', 1)[0]}-ten-bai-bi-cat-ngan.html"
+    assert f"{SITE_HOST}{other_slug}" not in HELD
+    status, body, _ = fetch(portal, other_slug)
+    assert 200 == status
+    assert article["title_raw"] in html.unescape(body)
+    other_folder = "/vi/khong-co-muc-nay/-/view_content/" + name
+    assert 404 == fetch(portal, other_folder)[0]

@@ -25,6 +25,7 @@ from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
 from crawler.pages.registry import article_id, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
+from crawler.spiders.forms import ArticleForms
 from crawler.spiders.plan import FetchPlan
 from crawler.urls import ArticleRef, normalize_url
 
@@ -48,6 +49,7 @@ class PortalSpider(scrapy.Spider):
         self.listings_seen: set = set()
         self.listings_requested: set[str] = set()  # Scrapy's duplicate filter would drop them anyway
         self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
+        self.forms = ArticleForms()  # every URL form an article was linked under
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -115,7 +117,14 @@ class PortalSpider(scrapy.Spider):
         """Extract the article (or record why the page is not one) and follow related articles."""
         if response.status >= 400 or not isinstance(response, TextResponse):
             kind = f"http_{response.status}" if response.status >= 400 else "not_html"
-            yield self._failure(response, site, kind, f"HTTP {response.status} for article page")
+            key = response.meta.get("article_key")
+            alternate = self.forms.after_missing(key) if key and response.status in (404, 410) else None
+            # a form the portal lacks while another is still to be asked for: this URL failed,
+            # the article is not gone
+            yield self._failure(response, site, kind, f"HTTP {response.status} for article page",
+                                names_article=alternate is None)
+            if alternate:
+                yield self._article_request(alternate, site, key)
             return
         if _redirected_away(response):
             reason = f"redirected to {response.url}, not an article"
@@ -194,26 +203,35 @@ class PortalSpider(scrapy.Spider):
             if ref.asset_entry_id is not None:
                 self.asset_entry_ids.setdefault(key, ref.asset_entry_id)
             known = self.plan.known(key, url)
+            retry = self.forms.link(key, url)
             if key in self.seen_articles or not self.plan.wanted(key, url):
                 self.seen_articles.add(key)
-                yield None, known
+                yield (self._article_request(retry, site, key) if retry else None), known
                 continue
             self.seen_articles.add(key)
             archived_url = self.plan.state.get(key, {}).get("url")
             if archived_url and site.owns(archived_url):
                 url = archived_url  # the same URL as before, so unchanged pages become revisits
-            yield self._request(url, self.parse_article, site), known
+            yield self._article_request(self.forms.request(key, url), site, key), known
+
+    def _article_request(self, url: str, site: SiteConfig, key: str) -> scrapy.Request:
+        """The request of one URL form of the article ``key``."""
+        request = self._request(url, self.parse_article, site)
+        request.meta["article_key"] = key
+        return request
 
     def _request(self, url: str, callback, site: SiteConfig) -> scrapy.Request:
         """A request carrying its site, with failures routed to :meth:`on_error`."""
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs={"site": site})
 
-    def _failure(self, response, site: SiteConfig, kind: str, reason: str) -> PageFailure:
-        """Log, count and return a PageFailure for ``response`` (naming the article it was)."""
+    def _failure(self, response, site: SiteConfig, kind: str, reason: str,
+                 names_article: bool = True) -> PageFailure:
+        """Log, count and return a PageFailure for ``response`` (naming the article it was, so a
+        gone article is marked, unless ``names_article`` is False)."""
         self.logger.warning("not archived: %s (%s)", response.url, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
-        ref = parse_article_ref(requested)
+        ref = parse_article_ref(requested) if names_article else None
         return PageFailure(site=site.name, url=requested, kind=kind, reason=reason,
                            status=response.status, fetched_at=_now(),
                            article_id=article_id(site.name, ref, site.group_id) if ref else None)
