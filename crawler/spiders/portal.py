@@ -175,7 +175,10 @@ class PortalSpider(scrapy.Spider):
         self.listing_pages[site.name] += 1
         if self.listing_pages[site.name] > self.crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 2000):
             return False
-        fingerprint = (site.name, frozenset(normalize_url(link) for link in links))
+        # the same list under another locale or page path is a copy, not a trap: only a listing
+        # of one path repeating an earlier page of that path stops the paging
+        listed = frozenset(normalize_url(link) for link in links)
+        fingerprint = (site.name, urlsplit(response.url).path, listed)
         repeated = fingerprint in self.listings_seen and not response.meta.get("start")
         self.listings_seen.add(fingerprint)
         unchanged = bool(response.meta.get("bantin_unchanged")) and known_in_a_row >= len(links)
@@ -194,16 +197,18 @@ class PortalSpider(scrapy.Spider):
         An article is requested at its normalised URL, once per crawl, when the fetch plan wants
         it. An assetEntryId shown by any of its links is remembered for its record.
         """
-        for url in urls:
-            if not site.owns(url):
+        for linked in urls:
+            if not site.owns(linked):
                 continue
-            url = normalize_url(url)
+            url = normalize_url(linked)
             ref = parse_article_ref(url)
             key = article_id(site.name, ref, site.group_id)
             if ref.asset_entry_id is not None:
                 self.asset_entry_ids.setdefault(key, ref.asset_entry_id)
             known = self.plan.known(key, url)
-            retry = self.forms.link(key, url)
+            # the normal form is asked for first; the form as linked (its locale, its state) is
+            # kept in case the portal does not answer the normal one
+            retry = self.forms.link(key, url) or self.forms.link(key, linked)
             if key in self.seen_articles or not self.plan.wanted(key, url):
                 self.seen_articles.add(key)
                 yield (self._article_request(retry, site, key) if retry else None), known
