@@ -44,6 +44,9 @@ DATE_LINES = (
                re.IGNORECASE),
 )
 RELATIVE = DATE_LINES[2]
+# Every date line holds a date, a clock or a relative time, and is short.
+DATE_HINT = re.compile(r"\d[/.:h-]\d|trước", re.IGNORECASE)
+DATE_LINE_MAX_CHARS = 200
 VIEWS_LINE = re.compile(r"^\s*" + VIEWS + r"\s*$", re.IGNORECASE)
 DAY_PARTS = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})")
 CLOCK_PARTS = re.compile(r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
@@ -75,6 +78,8 @@ class DateLine:
 def parse_date_line(text: str) -> DateLine | None:
     """Read a whole block such as ``Ngày đăng 09/09/2022 | 9:09 AM | View count: 5``; ``None``
     if the block is anything else (running text that merely holds a date is not a date line)."""
+    if not text or len(text) > DATE_LINE_MAX_CHARS or not DATE_HINT.search(text):
+        return None  # most blocks: body text, menus, names
     match = _date_line_match(clean_text(text))
     if not match:
         return None

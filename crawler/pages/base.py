@@ -70,9 +70,9 @@ class TemplateArticlePage:
         raise_if_error_page(self.root)
         container = self._container()
         scope = self._scope(container)
-        parts = self._blocks(scope)
+        parts = self._blocks(scope, container)
         legacy = repair_legacy_text(parts)
-        inside = _inside(parts, container)
+        inside = [part.inside for part in parts]
         title, title_index = self._title(scope, parts, inside)
         date_index, date_line = _find_date(parts, title_index, inside, fetched_at)
         if date_line is None:
@@ -102,12 +102,11 @@ class TemplateArticlePage:
         raise_if_error_page(self.root, check_headings=True)
         raise NotAnArticle("no_container", f"no article container ({self.CONTAINERS[0]})")
 
-    def _blocks(self, scope) -> list:
-        """The blocks of ``scope`` without the elements that are never article text."""
-        skipped = {element for css in self.EXCLUDED for element in compiled(css)(scope)}
-        if not skipped:
-            return blocks(scope)
-        return [part for part in blocks(scope) if not _within(_element_of(part), skipped)]
+    def _blocks(self, scope, container) -> list:
+        """The blocks of ``scope`` without the elements that are never article text, each
+        marked with whether it lies in the body ``container``."""
+        skipped = frozenset(compiled(", ".join(self.EXCLUDED))(scope))  # one pass over the scope
+        return blocks(scope, skipped, container)
 
     def _title(self, scope, parts: list, inside: list[bool]) -> tuple[str, int | None]:
         """The title as printed and its block index: the line the document's own title names,
@@ -156,27 +155,6 @@ class TemplateArticlePage:
             return around[0]
         box = anchors.portlet_box(container)
         return box if box is not None else self.root
-
-
-def _element_of(part):
-    """The lxml element a block comes from."""
-    return part.element
-
-
-def _within(element, skipped: set) -> bool:
-    """True when ``element`` or one of its ancestors is among ``skipped`` (lxml elements, held
-    in the set: an lxml element's identity lasts only while a reference to it does)."""
-    while element is not None:
-        if element in skipped:
-            return True
-        element = element.getparent()
-    return False
-
-
-def _inside(parts: list, container) -> list[bool]:
-    """For each block, whether it sits inside ``container``."""
-    members = set(container.iter())
-    return [_element_of(part) in members for part in parts]
 
 
 def _index_of_text(parts: list, text: str) -> int | None:

@@ -41,6 +41,7 @@ class Image:
     alt: str
     table: object = None
     element: object = None
+    inside: bool = False
 
     @property
     def floated(self) -> bool:
@@ -63,11 +64,12 @@ class Text:
     lines next to an image are ever asked.
     """
 
-    __slots__ = ("_length", "_parent", "_styled", "tag", "text")
+    __slots__ = ("_length", "_parent", "_styled", "inside", "tag", "text")
 
-    def __init__(self, text: str, tag: str, parent, styled: list):
+    def __init__(self, text: str, tag: str, parent, styled: list, inside: bool = False):
         self.text = text
         self.tag = tag
+        self.inside = inside  # within the element a walk marks (see ``blocks``)
         self._parent = parent
         self._styled = styled
         self._length = len(text)  # as read: a legacy-font repair may change ``text`` later
@@ -111,14 +113,28 @@ class Text:
         return _table(self._parent)
 
 
-def blocks(container) -> list[Image | Text]:
-    """Reading-order list of :class:`Text` and :class:`Image` blocks under an lxml element."""
+def blocks(container, skip: frozenset = frozenset(), mark=None) -> list[Image | Text]:
+    """Reading-order list of :class:`Text` and :class:`Image` blocks under an lxml element.
+
+    Elements in ``skip`` are left out (their tails kept); each block's ``inside`` says whether it
+    lies within the element ``mark`` (an article's body container, say).
+    """
     out: list[Image | Text] = []
-    _walk(container, out)
+    _walk(container, out, _Walk(skip, mark), container is mark)
     return out
 
 
-def _walk(element, out: list) -> None:
+class _Walk:
+    """What a walk leaves out and what it marks."""
+
+    __slots__ = ("mark", "skip")
+
+    def __init__(self, skip: frozenset, mark):
+        self.skip = skip
+        self.mark = mark
+
+
+def _walk(element, out: list, walk: _Walk, inside: bool) -> None:
     """Append the blocks of ``element``'s children, grouping inline runs into one Text each.
 
     Whitespace that would open a run is not kept: the run's text is stripped anyway.
@@ -126,22 +142,23 @@ def _walk(element, out: list) -> None:
     run: list = [element.text] if element.text and not element.text.isspace() else []
     for child in element:
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
-        if tag and _hidden(child):
-            tag = "script"  # never shown: left out like a script, its tail kept
+        if tag and (_hidden(child) or (walk.skip and child in walk.skip)):
+            tag = "script"  # never shown, or never article text: left out, its tail kept
         if tag == "img":
-            _flush(element, run, out)
-            out.append(Image(child.get("src", ""), clean_text(child.get("alt")), _table(child), child))
+            _flush(element, run, out, inside)
+            alt = clean_text(child.get("alt"))
+            out.append(Image(child.get("src", ""), alt, _table(child), child, inside))
         elif tag in BLOCK_TAGS or (tag and _has_block_or_image(child)):
-            _flush(element, run, out)
+            _flush(element, run, out, inside)
             if tag not in SKIP_TAGS:
-                _walk(child, out)
+                _walk(child, out, walk, inside or child is walk.mark)
         elif tag == "br":
-            _flush(element, run, out)  # a line break ends a line: each printed line is a block
+            _flush(element, run, out, inside)  # a line break ends a line: each printed line is a block
         elif tag and tag not in SKIP_TAGS:
             run.append(child)
         if child.tail and (run or not child.tail.isspace()):
             run.append(child.tail)
-    _flush(element, run, out)
+    _flush(element, run, out, inside)
 
 
 def _hidden(element) -> bool:
@@ -160,7 +177,7 @@ def _has_block_or_image(element) -> bool:
     )
 
 
-def _flush(parent, run: list, out: list) -> None:
+def _flush(parent, run: list, out: list, inside: bool = False) -> None:
     """Turn the pending inline ``run`` of ``parent`` into one Text block (if it has text)."""
     if not run:
         return
@@ -168,7 +185,7 @@ def _flush(parent, run: list, out: list) -> None:
     if text:
         elements = [item for item in run if not isinstance(item, str)]
         tag = parent.tag.lower() if isinstance(parent.tag, str) else ""
-        out.append(Text(text, tag, parent, elements))
+        out.append(Text(text, tag, parent, elements, inside))
     run.clear()
 
 
