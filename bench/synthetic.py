@@ -13,11 +13,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from crawler.parsing import fold_diacritics
 from crawler.sites import load_registry
 from pipelines import storage
 from pipelines.storage.schema import ARTICLE_COLUMNS
 from sampleportal.content import SITE_KEYS, load_site
+from vntext import fold
 
 BATCH = 20_000
 FIRST_DAY = date(2015, 7, 1)
@@ -103,4 +103,4 @@ def _search_row(rowid: int, row: dict) -> tuple:
     """The full-text row of an article, as storage writes it."""
     values = [row["title"], row["lead"], row["body"], "\n".join(row["_captions"]),
               ", ".join(row["_authors"]), row["source"]]
-    return (rowid, *values, fold_diacritics(" \n".join(values)))
+    return (rowid, *values, fold(" \n".join(values)))

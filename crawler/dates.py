@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from crawler.parsing import clean_text
+from vntext import clean_text
 
 HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 

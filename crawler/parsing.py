@@ -7,7 +7,8 @@ text it cannot read. Patterns and word lists are data at the top of the module.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from vntext import clean_text
 
 VIEWS_NUMBER = re.compile(r"(\d[\d.,]*)\s*$")
 
@@ -48,32 +49,6 @@ OFFICE_WORDS = (
 OFFICE_MAX_WORDS = 12
 
 SITE_SUFFIX_WORDS = ("cổng", "portal", "trang thông tin")
-
-
-def clean_text(text: str | None) -> str:
-    """Return ``text`` in NFC with runs of whitespace (NBSP included) folded to one space, stripped."""
-    if not text:
-        return ""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def _fold_table() -> dict[int, str | None]:
-    """Translation table: every Latin letter with marks to its base letter, combining marks away."""
-    table: dict[int, str | None] = {code: None for code in range(0x0300, 0x0370)}
-    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
-        base = unicodedata.normalize("NFD", chr(code))[0]
-        if base != chr(code):
-            table[code] = base
-    table[ord("đ")], table[ord("Đ")] = "d", "D"
-    return table
-
-
-FOLD_TABLE = _fold_table()
-
-
-def fold_diacritics(text: str) -> str:
-    """Lower-case ASCII-ish search key of Vietnamese ``text``: tones and marks removed, đ → d."""
-    return clean_text(text).lower().translate(FOLD_TABLE)
 
 
 def undouble(text: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from crawler.parsing import clean_text, fold_diacritics
+from vntext import clean_text
 
 FAMILY_NAMES = frozenset((
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
@@ -73,11 +73,6 @@ class Mention:
 
     name: str
     position: str
-
-
-def person_key(name: str) -> str:
-    """Identity of a person across spellings: the folded name (``dinh hong phong``)."""
-    return fold_diacritics(name)
 
 
 def normalise_name(name: str) -> str:

@@ -21,8 +21,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from crawler.people import person_key
 from datasette_bantin import search
+from vntext import fold, fold_aligned
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOM = b"\xef\xbb\xbf"
@@ -50,7 +50,7 @@ def prepare_connection(conn):
     """Register the search functions on every connection."""
     conn.create_function("bantin_fts_query", 1, search.fts_query, deterministic=True)
     conn.create_function("bantin_snippet", 2, search.snippet, deterministic=True)
-    conn.create_function("bantin_fold", 1, lambda text: person_key(text or ""), deterministic=True)
+    conn.create_function("bantin_fold", 1, lambda text: fold(text or ""), deterministic=True)
 
 
 @hookimpl
@@ -155,7 +155,7 @@ async def _search_all(database, query: str) -> dict:
         "select id, name, articles from people_mentioned where id like :f limit 50", {"f": folded})
     offices = await database.execute("select office, articles from offices", {})
     matching = [dict(row) for row in offices.rows
-                if folded.strip("%") in search.fold_aligned(row["office"] or "")]
+                if folded.strip("%") in fold_aligned(row["office"] or "")]
     return {"articles": [dict(row) for row in articles.rows], "people": [dict(r) for r in people.rows],
             "offices": matching}
 

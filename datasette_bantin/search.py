@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 from html import escape
 
-from crawler.parsing import fold_diacritics
+from vntext import fold, fold_aligned
 
 TERM = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 OPERATORS = frozenset(("OR", "NOT", "AND"))
@@ -21,21 +21,6 @@ NO_MATCH = 'folded : "\u2400"'  # a token no article holds: an empty query finds
 SNIPPET_WORDS = 36
 SNIPPET_PREFIX = 3000  # characters folded first when looking for the first match
 MATCH_REACH = 300  # characters past a match start that always hold its end (no word is longer)
-
-
-@cache
-def fold_char(char: str) -> str:
-    """One character folded for search, keeping length: ``Ệ`` → ``e``, ``Đ`` → ``d``."""
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return "d" if base == "đ" else base
-
-
-def fold_aligned(text: str) -> str:
-    """``text`` (NFC) folded character by character, so positions match the original.
-
-    Each distinct character is folded once (``fold_char`` remembers); ``str.translate`` does the rest.
-    """
-    return text.translate({ord(char): fold_char(char) for char in set(text)})
 
 
 def parse_query(query: str | None) -> list[tuple[str, bool]]:
@@ -46,7 +31,7 @@ def parse_query(query: str | None) -> list[tuple[str, bool]]:
             terms.append((word, False))
             continue
         text, prefix = (phrase, bool(star)) if phrase or star else (word.rstrip("*"), word.endswith("*"))
-        folded = " ".join(re.findall(r"\w+", fold_diacritics(text)))
+        folded = " ".join(re.findall(r"\w+", fold(text)))
         if folded:
             terms.append((folded, prefix))
     return terms

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+import vntext
 from crawler import dates, parsing
 
 
@@ -130,7 +131,7 @@ def test_clean_text_makes_nfc_and_folds_spaces():
     (unicodedata.normalize("NFD", "Đội ngũ"), "doi ngu"),
 ])
 def test_fold_diacritics_for_search(text, expected):
-    assert expected == parsing.fold_diacritics(text)
+    assert expected == vntext.fold(text)
 
 
 def test_strip_site_suffix():

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import vntext
 from datasette_bantin import search
 from sampleportal.content import SITE_KEYS, load_site
 
@@ -22,7 +23,7 @@ WORDS = ["Hội", "nghị", "hoi", "nghi", "Đinh", "Hồng", "Phong", "tuyên",
 def reference_snippet(text: str, query: str) -> str:
     """The snippet by folding the whole text and finding every match first."""
     text = unicodedata.normalize("NFC", text)
-    folded = search.fold_aligned(text)
+    folded = vntext.fold_aligned(text)
     spans = sorted((m.start(), m.end()) for pattern in search._term_patterns(query)
                    for m in pattern.finditer(folded))
     merged = []

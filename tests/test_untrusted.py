@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
+import vntext
 from conftest import BANTIN, FIXTURES
 from crawler import charsets, dates, fonts, parsing, people
 from crawler.items import NotAnArticle
@@ -34,7 +35,7 @@ def test_field_parsers_return_a_value_or_none(text):
     assert parsing.parse_views(text) is None or parsing.parse_views(text) >= 0
     assert parsing.parse_credit(text) is None or isinstance(parsing.parse_credit(text), list)
     for parser in (dates.parse_date_line, parsing.parse_office, parsing.parse_source_line,
-                   parsing.undouble, parsing.fold_diacritics, parsing.clean_text,
+                   parsing.undouble, vntext.fold, vntext.clean_text,
                    parsing.strip_site_suffix, fonts.detect, fonts.repair, people.find_mentions):
         parser(text)
 
@@ -53,9 +54,9 @@ def test_search_helpers_never_raise_and_snippets_carry_no_markup(text, query):
 @FAST
 @given(st.one_of(TEXT, VIETNAMESE))
 def test_folding_keeps_every_position_and_folds_each_character_alone(text):
-    folded = search.fold_aligned(text)
+    folded = vntext.fold_aligned(text)
     assert len(text) == len(folded)
-    assert "".join(search.fold_char(char) for char in text) == folded
+    assert "".join(vntext._fold_char(char) for char in text) == folded
 
 
 @FAST

@@ -14,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
-from crawler.parsing import clean_text
+from vntext import clean_text
 
 _TRANSLATOR = HTMLTranslator()
 # A selector of tag, class and id steps alone (``.pager a``, ``ul.nav a``), whose class names

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from crawler.dates import is_relative_date
-from crawler.parsing import fold_diacritics
-from crawler.people import find_mentions, person_key
+from crawler.people import find_mentions
 from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, fetch_rows
+from vntext import fold
 
 CHILD_TABLES = ("images", "authors", "attachments")
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
@@ -100,7 +100,7 @@ def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict, replace: 
     found = {}
     for where, text in texts:
         for mention in find_mentions(text):
-            key = person_key(mention.name)
+            key = fold(mention.name)
             db.execute("insert or ignore into people (id, name) values (?, ?)", [key, mention.name])
             found[key, mention.position, where] = {
                 "article_id": row["id"], "person_id": key, "position": mention.position,
@@ -257,7 +257,7 @@ def _search_row(rowid: int, record: dict, replace: bool) -> SearchRow:
         "authors": ", ".join(a["name"] for a in record.get("authors", [])),
         "source": record.get("source") or "",
     }
-    values["folded"] = fold_diacritics(" \n".join(values.values()))
+    values["folded"] = fold(" \n".join(values.values()))
     return SearchRow(rowid, values, replace)
 
 
