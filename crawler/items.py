@@ -30,6 +30,8 @@ class Article:
       for its caption), "caption": str | None, "alt": str | None}]``.
     - ``authors``: ``[{"name": str, "roles": ["text" | "photo", …]}]``.
     - ``attachments``: ``[{"url": absolute URL, "label": str}]``.
+    - ``mentions``: officials named with a position, found at extraction: ``[{"person_id": folded
+      name, "name", "position": as printed, "found_in": "body" | "caption"}]``.
     - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``;
       ``capture_id``: the capture (WARC record) the article was read from.
     - ``duplicate_of``: id of the original when this is another site's copy of an article.
@@ -58,6 +60,7 @@ class Article:
     images: list[dict] = field(default_factory=list)
     authors: list[dict] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
     fetched_at: str | None = None
     extractor: str | None = None
     duplicate_of: str | None = None
@@ -69,7 +72,7 @@ class Article:
         """The record as a plain JSON-ready dict, field names as in the archive; its lists and
         dicts are copies, so changing the record does not change the article."""
         record = dict(vars(self))
-        for name in ("images", "authors", "attachments"):
+        for name in ("images", "authors", "attachments", "mentions"):
             record[name] = [_copied(entry) for entry in record[name]]
         return record
 

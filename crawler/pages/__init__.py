@@ -11,6 +11,7 @@ from parsel import Selector
 
 from crawler.items import Article, NotAnArticle
 from crawler.pages.registry import FAMILIES, article_id, detect_family, page_class, parse_article_ref
+from crawler.people import mentions_of
 from crawler.urls import is_listing_url
 
 __all__ = ["FAMILIES", "detect_family", "extract_article"]
@@ -37,7 +38,9 @@ def extract_article(selector: Selector, url: str, site: str, *, home_group_id: i
             article = page_class("generic")(selector, url).to_article(site, home_group_id, fetched_at)
         except NotAnArticle:
             raise error from None
-    return identified(article, home_group_id)
+    article = identified(article, home_group_id)
+    article.mentions = mentions_of(article.body, [image["caption"] for image in article.images])
+    return article
 
 
 def identified(article: Article, home_group_id: int | None) -> Article:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from crawler.dates import is_relative_date
-from crawler.people import find_mentions
 from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, fetch_rows
 from vntext import fold
 
@@ -93,21 +92,18 @@ def _derive(db: sqlite_utils.Database, row: dict, record: dict, archived_before:
 
 
 def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict, replace: bool) -> None:
-    """Store the article's mentions of officials (body and captions), replacing the archived
-    ones when ``replace``, and add new people."""
-    texts = [("body", record.get("body") or "")]
-    texts += [("caption", image["caption"]) for image in record.get("images", []) if image.get("caption")]
-    found = {}
-    for where, text in texts:
-        for mention in find_mentions(text):
-            key = fold(mention.name)
-            db.execute("insert or ignore into people (id, name) values (?, ?)", [key, mention.name])
-            found[key, mention.position, where] = {
-                "article_id": row["id"], "person_id": key, "position": mention.position,
-                "found_in": where, "published_date": row.get("published_date")}
+    """Store the mentions of officials the record carries (found at extraction), replacing the
+    archived ones when ``replace``, and add new people."""
+    mentions = record.get("mentions") or []
+    for mention in mentions:
+        db.execute("insert or ignore into people (id, name) values (?, ?)",
+                   [mention["person_id"], mention["name"]])
     if replace:
         db.execute("delete from mentions where article_id = ?", [row["id"]])
-    _insert(db, "mentions", list(found.values()))
+    _insert(db, "mentions", [
+        {"article_id": row["id"], "person_id": mention["person_id"], "position": mention["position"],
+         "found_in": mention["found_in"], "published_date": row.get("published_date")}
+        for mention in mentions])
 
 
 def _keep_archived_facts(existing: dict, row: dict) -> None:
