@@ -6,8 +6,13 @@ Datasette plugin all read text the same way through them).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
+
+# A time printed relative to the reader's moment: "17 giờ trước" (17 hours ago).
+RELATIVE_UNITS = r"(?:giây|phút|giờ|ngày|tuần|tháng)"
+RELATIVE_TIME = re.compile(rf"^\d{{1,3}}\s*{RELATIVE_UNITS}\s*trước", re.IGNORECASE)
 
 
 def clean_text(text: str | None) -> str:
@@ -35,6 +40,11 @@ def fold(text: str) -> str:
     """The search key of Vietnamese ``text``: cleaned, lower-cased, tones and marks removed, đ → d
     (``Đinh Hồng Phong`` → ``dinh hong phong``); also a person's identity across spellings."""
     return clean_text(text).lower().translate(FOLD_TABLE)
+
+
+def is_relative_time(text: str | None) -> bool:
+    """True for a printed time relative to the moment it was read (``17 giờ trước``)."""
+    return bool(text) and bool(RELATIVE_TIME.match(clean_text(text)))
 
 
 @cache

@@ -250,13 +250,13 @@ def reextract(db, sites_file) -> None:
     Example: bantin reextract --db archive.db
     """
     from pipelines import replay, storage
-    from pipelines.capture import captures_folder
+    from pipelines.warc import captures_folder
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}")
     archive = storage.open_archive(db)
     sites = _archive_sites(archive, sites_file)
-    folder = captures_folder({"ARCHIVE_DB": db})
+    folder = captures_folder(db)
     with click.progressbar(length=0, label="re-extracting") as bar:
         def progress(items):
             bar.length = len(items)

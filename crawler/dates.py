@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from vntext import clean_text
+from vntext import RELATIVE_UNITS, clean_text
 
 HANOI = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
@@ -40,10 +40,8 @@ DATE_LINES = (
                + VIEWS + r"\s*$", re.IGNORECASE),
     re.compile(OPENING + rf"(?P<date>{CLOCK}{SEPARATOR}(?:{WEEKDAY}\s*[,-]?\s*)?{DAY})\s*\)?"
                + VIEWS + r"\s*$", re.IGNORECASE),
-    re.compile(r"^\s*(?P<date>\d{1,3}\s*(?:giây|phút|giờ|ngày|tuần|tháng)\s*trước)" + VIEWS + r"\s*$",
-               re.IGNORECASE),
+    re.compile(rf"^\s*(?P<date>\d{{1,3}}\s*{RELATIVE_UNITS}\s*trước)" + VIEWS + r"\s*$", re.IGNORECASE),
 )
-RELATIVE = DATE_LINES[2]
 # Every date line holds a date, a clock or a relative time, and is short.
 DATE_HINT = re.compile(r"\d[/.:h-]\d|trước", re.IGNORECASE)
 DATE_LINE_MAX_CHARS = 200
@@ -240,11 +238,6 @@ def _dateparser(text: str, now: datetime | None) -> str | None:
     if parsed is None:
         return None
     return parsed.astimezone(HANOI).replace(microsecond=0).isoformat()
-
-
-def is_relative_date(raw: str | None) -> bool:
-    """True for a printed date relative to the time of reading (``17 giờ trước``)."""
-    return bool(raw) and bool(RELATIVE.match(clean_text(raw)))
 
 
 def local_date(published_at: str | None) -> str | None:

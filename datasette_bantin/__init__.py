@@ -162,21 +162,21 @@ async def _search_all(database, query: str) -> dict:
 
 async def capture_page(datasette, request):
     """The raw payload of a capture, as plain text (never rendered as a page)."""
-    from pipelines import replay
     from pipelines.storage.captures import payload_capture
+    from pipelines.warc import captures_folder, read_capture
 
     database = _archive(datasette)
     capture_id = int(request.url_vars["capture_id"])
     rows = await database.execute("select * from captures where id = ?", [capture_id])
     if not rows.rows:
         return Response.text("No such capture.", status=404)
-    folder = Path(database.path).resolve().parent / "captures"
+    folder = captures_folder(database.path)
 
     def read(conn):
         import sqlite_utils
 
         capture = payload_capture(sqlite_utils.Database(conn), dict(rows.rows[0]))
-        return replay.read_capture(folder, capture)
+        return read_capture(folder, capture)
 
     try:
         stored = await database.execute_fn(read)

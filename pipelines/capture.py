@@ -29,11 +29,9 @@ MAX_DECODED = 8 * 1024 * 1024  # bytes of a compressed body decoded for its cont
 
 
 def captures_folder(settings) -> Path:
-    """Where the WARC files of an archive go."""
+    """Where the WARC files of a crawl go: ``BANTIN_CAPTURES_DIR``, else beside the archive."""
     folder = settings.get("BANTIN_CAPTURES_DIR")
-    if folder:
-        return Path(folder)
-    return Path(settings.get("ARCHIVE_DB", "archive.db")).resolve().parent / "captures"
+    return Path(folder) if folder else warc.captures_folder(settings.get("ARCHIVE_DB", "archive.db"))
 
 
 class CaptureMiddleware:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +26,6 @@ from crawler.urls import ArticleRef
 from pipelines import storage, warc
 
 BATCH = 50
-WACZ_SEPARATOR = "#"
 
 
 def reextract(db, captures_folder: Path, sites: list[SiteConfig],
@@ -74,12 +73,12 @@ class OpenWarcFiles:
     def read(self, capture: dict) -> warc.StoredResponse:
         """The stored response of a capture (``warc_file`` and ``offset``)."""
         location = capture["warc_file"]
-        if WACZ_SEPARATOR in location:
-            return read_capture(self.folder, capture)
+        if warc.WACZ_SEPARATOR in location:
+            return warc.read_capture(self.folder, capture)
         if location not in self.handles:
             handle = open(self.folder / location, "rb")  # noqa: SIM115 (closed by the stack)
             self.handles[location] = self.stack.enter_context(handle)
-        return _response_at(self.handles[location], capture["offset"])
+        return warc.response_at(self.handles[location], capture["offset"])
 
 
 def import_archives(db, paths: list[Path], sites: list[SiteConfig],
@@ -127,39 +126,14 @@ def site_for(url: str, sites: list[SiteConfig], name: str | None = None) -> Site
     return next((site for site in sites if site.owns(url)), None) or adhoc_site([url])
 
 
-def read_capture(captures_folder: Path, capture: dict) -> warc.StoredResponse:
-    """The stored response of a capture, from a WARC file or a WARC inside a WACZ."""
-    with open_warc(Path(captures_folder), capture["warc_file"]) as handle:
-        return _response_at(handle, capture["offset"])
-
-
-def _response_at(handle, offset: int) -> warc.StoredResponse:
-    """The response record at byte ``offset`` of an open WARC stream."""
-    handle.seek(offset)
-    return next(warc.iter_responses(handle))[0]
-
-
-@contextmanager
-def open_warc(folder: Path, location: str):
-    """An open binary stream of ``location``: a WARC path (relative to ``folder``) or
-    ``file.wacz#archive/data.warc.gz``."""
-    path, _, member = location.partition(WACZ_SEPARATOR)
-    if not member:
-        with open(folder / path, "rb") as handle:
-            yield handle
-        return
-    with zipfile.ZipFile(folder / path) as package, package.open(member) as handle:
-        yield handle
-
-
 def _responses(path: Path) -> Iterator[tuple[str, warc.StoredResponse, int]]:
     """``(location, response, offset)`` of every response in a WARC, or in each WARC of a WACZ."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as package:
             members = [n for n in package.namelist() if n.endswith((".warc", ".warc.gz"))]
         for member in members:
-            location = f"{path}{WACZ_SEPARATOR}{member}"
-            with open_warc(Path("/"), location) as handle:
+            location = f"{path}{warc.WACZ_SEPARATOR}{member}"
+            with warc.open_warc(Path("/"), location) as handle:
                 for stored, offset in warc.iter_responses(handle):
                     yield location, stored, offset
         return

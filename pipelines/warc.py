@@ -13,6 +13,8 @@ import hashlib
 import io
 import re
 import unicodedata
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +37,7 @@ COUNTERS = re.compile(
 CASE_FOLDS = (("ı", "i"), ("ſ", "s"))
 DROPPED_HEADERS = ("transfer-encoding", "content-length")
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+WACZ_SEPARATOR = "#"  # a capture inside a WACZ is located as ``file.wacz#archive/data.warc.gz``
 
 
 def content_digest(text: str) -> str:
@@ -184,6 +187,37 @@ class StoredResponse:
     headers: list[tuple[str, str]]
     body: bytes
     warc_date: str
+
+
+def captures_folder(db_path: str | Path) -> Path:
+    """Where the WARC files of the archive at ``db_path`` are: ``captures/`` beside it."""
+    return Path(db_path).resolve().parent / "captures"
+
+
+def read_capture(folder: Path, capture: dict) -> StoredResponse:
+    """The stored response of a capture (a ``captures`` row: ``warc_file``, ``offset``), from a
+    WARC file under ``folder`` or a WARC inside a WACZ."""
+    with open_warc(Path(folder), capture["warc_file"]) as handle:
+        return response_at(handle, capture["offset"])
+
+
+def response_at(handle, offset: int) -> StoredResponse:
+    """The response record at byte ``offset`` of an open WARC stream."""
+    handle.seek(offset)
+    return next(iter_responses(handle))[0]
+
+
+@contextmanager
+def open_warc(folder: Path, location: str):
+    """An open binary stream of ``location``: a WARC path (relative to ``folder``) or
+    ``file.wacz#archive/data.warc.gz``."""
+    path, _, member = location.partition(WACZ_SEPARATOR)
+    if not member:
+        with open(folder / path, "rb") as handle:
+            yield handle
+        return
+    with zipfile.ZipFile(folder / path) as package, package.open(member) as handle:
+        yield handle
 
 
 def read_response(path: Path, offset: int) -> StoredResponse:

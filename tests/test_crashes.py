@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from conftest import BANTIN, FAST, free_port, registry_file, run_bantin, wait_for_datasette
-from pipelines import replay
+from pipelines import warc
 from sampleportal.content import archive_key, load_site
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import Timeline
@@ -55,7 +55,7 @@ def assert_consistent(db: Path) -> None:
             assert expected[article_id] == (images, authors), article_id
     for url, warc_file, offset in query(db, "select url, warc_file, offset from captures "
                                             "where record_type = 'response'"):
-        assert url == replay.read_capture(db.parent / "captures",
+        assert url == warc.read_capture(db.parent / "captures",
                                           {"warc_file": warc_file, "offset": offset}).url
 
 

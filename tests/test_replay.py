@@ -15,7 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from conftest import rows, run_bantin
-from pipelines import replay
+from pipelines import warc
 
 COMPARED = ("id", "site", "title", "category", "published_at", "published_raw", "views", "lead",
             "body", "source", "extractor", "duplicate_of", "legacy_encoding")
@@ -43,7 +43,7 @@ def test_every_response_is_captured_and_indexed(crawled):
     files = {c["warc_file"] for c in captures}
     assert all((crawled["db"].parent / "captures" / name).exists() for name in files)
     for capture in [c for c in captures if c["record_type"] == "response"][:30]:
-        stored = replay.read_capture(crawled["db"].parent / "captures", capture)
+        stored = warc.read_capture(crawled["db"].parent / "captures", capture)
         assert (capture["url"], capture["status"]) == (stored.url, stored.status)
 
 

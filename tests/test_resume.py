@@ -11,7 +11,7 @@ import time
 
 from conftest import BANTIN, FAST, registry_file, run_bantin
 from crawler.pages.registry import article_id, parse_article_ref
-from pipelines import replay
+from pipelines import warc
 from sampleportal.content import archive_key, load_site
 from sampleportal.server import SamplePortal
 
@@ -62,7 +62,7 @@ def test_sigkill_then_resume(tmp_path):
         before = archived_ids(db)
         assert 10 <= len(before) < 43
         for row in query(db, "select url, warc_file, offset from captures where record_type = 'response'"):
-            stored = replay.read_capture(tmp_path / "captures", {"warc_file": row[1], "offset": row[2]})
+            stored = warc.read_capture(tmp_path / "captures", {"warc_file": row[1], "offset": row[2]})
             assert row[0] == stored.url
 
         start = len(portal.hits)

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crawler.dates import is_relative_date
 from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, fetch_rows
-from vntext import fold
+from vntext import fold, is_relative_time
 
 CHILD_TABLES = ("images", "authors", "attachments")
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
@@ -116,7 +115,7 @@ def _keep_archived_facts(existing: dict, row: dict) -> None:
     row["url"] = existing["url"]
     row["first_seen_at"] = existing["first_seen_at"]
     row["duplicate_of"] = row.get("duplicate_of") or existing.get("duplicate_of")
-    if is_relative_date(row.get("published_raw")) and existing.get("published_at"):
+    if is_relative_time(row.get("published_raw")) and existing.get("published_at"):
         for field in ("published_at", "published_date", "published_raw"):
             row[field] = existing[field]
 
