@@ -337,7 +337,7 @@ async def _datasette_figures(path: Path) -> list:
     """Search latency p50/p95, facet page time and one site's full CSV export."""
     from datasette.app import Datasette
 
-    from crawler.publish import datasette_metadata
+    from datasette_bantin.metadata import datasette_metadata
 
     metadata = datasette_metadata(path)
     ds = Datasette([str(path)], metadata=metadata,

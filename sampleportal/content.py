@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from crawler import fonts
+from sampleportal.legacyfonts import to_legacy
 
 CONTENT_DIR = Path(__file__).parent / "content"
 SITE_KEYS = ("hoankiem", "longbien", "caugiay", "tayho", "badinh", "duongnoi", "hanoi")
@@ -121,7 +121,7 @@ def legacy_paragraphs(article: dict) -> list[str]:
     """Lead and paragraphs as the page prints them: in the article's legacy font, if it has one."""
     texts = [article["lead"], *article["paragraphs"]]
     if article["legacy_font"]:
-        return [fonts.from_unicode(text, article["legacy_font"]) for text in texts]
+        return [to_legacy(text, article["legacy_font"]) for text in texts]
     return texts
 
 

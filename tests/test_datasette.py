@@ -9,7 +9,7 @@ import io
 import pytest
 from datasette.app import Datasette
 
-from crawler.publish import datasette_metadata
+from datasette_bantin.metadata import datasette_metadata
 from sampleportal.content import SITE_KEYS, load_site
 
 SEED_TITLE = next(a["title"] for a in load_site("hoankiem").articles if a["key"] == "hk-seed")

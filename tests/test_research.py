@@ -17,7 +17,7 @@ from datasette.app import Datasette
 
 from conftest import run_bantin
 from crawler.people import find_mentions, normalise_name
-from crawler.publish import datasette_metadata
+from datasette_bantin.metadata import datasette_metadata
 from pipelines import storage
 from sampleportal.content import load_site
 

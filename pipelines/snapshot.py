@@ -15,14 +15,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawler.publish import datasette_metadata
-
 SNAPSHOT_DB = "archive.db"
 PINNED = ("datasette", "datasette-vega", "nh3")
 
 
-def publish(db_path: Path, folder: Path, project_root: Path) -> list[str]:
-    """Write the snapshot of ``db_path`` into ``folder``; return the names of the files written."""
+def write_snapshot(db_path: Path, folder: Path, project_root: Path, metadata: dict) -> list[str]:
+    """Write the snapshot of ``db_path`` into ``folder``, with the Datasette ``metadata`` for it;
+    return the names of the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / SNAPSHOT_DB
     if target.exists():
@@ -32,7 +31,7 @@ def publish(db_path: Path, folder: Path, project_root: Path) -> list[str]:
     source.close()
     sqlite_utils.Database(target).execute("pragma journal_mode = delete")
     (folder / "metadata.json").write_text(
-        json.dumps(datasette_metadata(target), ensure_ascii=False, indent=2), encoding="utf-8")
+        json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
     _datasette("inspect", str(target), "--inspect-file", str(folder / "inspect-data.json"))
     plugins = json.loads(_datasette("plugins"))
     (folder / "plugins.json").write_text(json.dumps(plugins, indent=2), encoding="utf-8")

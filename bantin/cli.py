@@ -184,7 +184,7 @@ def _serve(db: str, host: str, port: int) -> None:
     """Run Datasette on ``db`` with the project's metadata until interrupted."""
     from datasette.cli import cli as datasette_cli
 
-    from crawler.publish import datasette_metadata
+    from datasette_bantin.metadata import datasette_metadata
 
     with tempfile.TemporaryDirectory() as folder:
         metadata = Path(folder) / "metadata.json"
@@ -208,7 +208,7 @@ def demo(db, no_serve, port) -> None:
     from sampleportal.server import SamplePortal
 
     with SamplePortal() as portal:
-        sites = sample_sites(portal)
+        sites = [SiteConfig(**entry) for entry in sample_sites(portal)]
         for site in sites:
             click.echo(f"sample portal: {site.name} at {site.start_urls[0].rsplit('/', 1)[0]}/")
         stats = run_crawl(sites, db, FAST_LOCAL_SETTINGS)
@@ -346,12 +346,14 @@ def publish(folder, db) -> None:
 
     Example: bantin publish site/ (then serve it as the command prints)
     """
-    from pipelines.publish import publish as make_snapshot
+    from datasette_bantin.metadata import datasette_metadata
+    from pipelines.snapshot import write_snapshot
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}")
     try:
-        files = make_snapshot(Path(db), Path(folder), Path(__file__).resolve().parents[1])
+        files = write_snapshot(Path(db), Path(folder), Path(__file__).resolve().parents[1],
+                               datasette_metadata(Path(folder) / "archive.db", db))
     except FileExistsError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"publish: {folder}: " + ", ".join(files))

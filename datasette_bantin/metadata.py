@@ -1,4 +1,4 @@
-"""Datasette metadata for an archive: the project's ``metadata.yml`` keyed by the archive's name."""
+"""Datasette metadata for an archive: the plugin's ``metadata.yml`` keyed by the archive's name."""
 
 from __future__ import annotations
 
@@ -7,25 +7,27 @@ from pathlib import Path
 
 import yaml
 
-METADATA = Path(__file__).resolve().parents[1] / "metadata.yml"
+METADATA = Path(__file__).resolve().parent / "metadata.yml"
 # Datasette's array facet (authors) reads the JSON of every row: about 6 µs a row, so past this
 # many articles it cannot finish within the facet time limit and is not shown by default (the
 # ``authors`` table facets by name at any size; ``?_facet_array=author_names`` still works).
 ARRAY_FACET_MAX_ROWS = 50_000
 
 
-def datasette_metadata(db_path: str | Path, array_facet_max_rows: int = ARRAY_FACET_MAX_ROWS) -> dict:
+def datasette_metadata(db_path: str | Path, counted: str | Path | None = None,
+                       array_facet_max_rows: int = ARRAY_FACET_MAX_ROWS) -> dict:
     """``metadata.yml`` as a dict, its database section renamed to the archive file's stem.
 
     Datasette names a database after its file (``archive.db`` → ``archive``); the project's
     table descriptions, facets and search settings then apply to an archive of any file name.
-    An archive of more than ``array_facet_max_rows`` articles gets no default array facets.
+    An archive of more than ``array_facet_max_rows`` articles (counted in ``counted``, the
+    archive itself by default) gets no default array facets.
     """
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     databases = metadata.get("databases", {})
     if databases:
         (section,) = databases.values()
-        if article_count(db_path) > array_facet_max_rows:
+        if article_count(counted or db_path) > array_facet_max_rows:
             _drop_array_facets(section.get("tables", {}).get("articles", {}))
         metadata["databases"] = {Path(db_path).stem: section}
     return metadata
