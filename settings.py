@@ -33,6 +33,13 @@ HTTPERROR_ALLOW_ALL = True
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+# One archive session per crawl: the extension that opens the archive's one connection, holds the
+# run, loads what the fetch plan needs and writes the captures; everything else reaches it.
+BANTIN_SESSION = "pipelines.session.ArchiveSession"
+EXTENSIONS = {BANTIN_SESSION: 100}
+BANTIN_DB = "archive.db"
+BANTIN_BATCH_SIZE = 25  # records per archive transaction
+
 ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 300}
 # The archive pipeline writes synchronously, so items gain nothing from being handled in parallel,
 # while Scrapy starts this many worker tasks for every response (100 by default).
@@ -42,12 +49,13 @@ CONCURRENT_ITEMS = 16
 # RedirectMiddleware (600) so redirects and error pages are captured as received.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.SiteBoundsMiddleware": 50,
-    "pipelines.capture.CaptureMiddleware": 610,
+    "crawler.capture.CaptureMiddleware": 610,
     "crawler.politeness.CrawlDelayMiddleware": 620,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.BackoffRetryMiddleware": 550,
 }
 BANTIN_CAPTURES = True
+BANTIN_CAPTURES_DIR = None  # None: captures/ beside the archive
 BANTIN_WARC_MAX_BYTES = 100 * 1024 * 1024
 
 # Incremental crawls (the default): paging a category stops after this many consecutive articles
@@ -67,10 +75,8 @@ REDIRECT_MAX_TIMES = 5
 BANTIN_MAX_LISTING_PAGES = 2000
 
 # Retries wait longer each time: 5 s, 10 s, 20 s ... at most 5 minutes.
-RETRY_BACKOFF_BASE = 5.0
-RETRY_BACKOFF_MAX = 300.0
-ARCHIVE_DB = "archive.db"
-ARCHIVE_BATCH_SIZE = 25
+BANTIN_RETRY_BACKOFF_BASE = 5.0
+BANTIN_RETRY_BACKOFF_MAX = 300.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

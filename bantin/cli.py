@@ -107,7 +107,7 @@ def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str],
 
     settings = Settings()
     settings.setmodule("settings", priority="project")
-    settings.set("ARCHIVE_DB", db, priority="cmdline")
+    settings.set("BANTIN_DB", db, priority="cmdline")
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)

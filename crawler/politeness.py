@@ -7,19 +7,22 @@ so no page and no redirect can steer the crawler off the registry.
 Scrapy obeys robots.txt rules but ignores ``Crawl-delay``; :class:`CrawlDelayMiddleware` reads it
 from each host's robots.txt and holds that host's download slot to it (AutoThrottle may slow the
 slot further, never speed it up). :class:`BackoffRetryMiddleware` retries 5xx answers and timeouts
-like Scrapy's RetryMiddleware, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds, or the
-server's ``Retry-After`` if longer (at most ``RETRY_BACKOFF_MAX``), before the n-th retry.
+like Scrapy's RetryMiddleware, waiting ``BANTIN_RETRY_BACKOFF_BASE * 2**(n-1)`` seconds, or the
+server's ``Retry-After`` if longer (at most ``BANTIN_RETRY_BACKOFF_MAX``), before the n-th retry.
 """
 
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from protego import Protego
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+
+from crawler.config import read_settings
 
 
 class SiteBoundsMiddleware:
@@ -92,13 +95,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def _wait(self, result, asked: float = 0.0) -> None:
         """Sleep before a retry request is handed back (no wait for anything else): the backoff,
-        or longer if the server asked, never past ``RETRY_BACKOFF_MAX``."""
+        or longer if the server asked, never past ``BANTIN_RETRY_BACKOFF_MAX``."""
         if not isinstance(result, Request):
             return
         retry_times = result.meta.get("retry_times", 1)
-        settings = self.crawler.settings
-        backoff = settings.getfloat("RETRY_BACKOFF_BASE", 5.0) * 2 ** (retry_times - 1)
-        await asyncio.sleep(min(max(backoff, asked), settings.getfloat("RETRY_BACKOFF_MAX", 300.0)))
+        config = self.config
+        backoff = config.retry_backoff_base * 2 ** (retry_times - 1)
+        await asyncio.sleep(min(max(backoff, asked), config.retry_backoff_max))
+
+    @cached_property
+    def config(self):
+        """bantin's settings, read once."""
+        return read_settings(self.crawler.settings)
 
 
 def _retry_after(response) -> float:

@@ -1,60 +1,39 @@
-"""The item pipeline: batches records into storage and keeps the run's own record.
+"""The item pipeline: batches records into the archive session's storage.
 
-Settings: ``ARCHIVE_DB`` (path of the SQLite archive) and ``ARCHIVE_BATCH_SIZE`` (records per
-transaction). Outcomes are counted in the crawl stats under ``bantin/articles_<outcome>``,
-``bantin/articles_gone`` and ``bantin/failed/<kind>``; each run writes one ``crawl_runs`` row.
-The archive's state (which articles are archived, when fetched; which pages failed) is offered to
-the spider as ``crawler.archive_state``, ``crawler.failed_urls`` and ``crawler.complete_sites``
-(sites a finished run crawled) so incremental crawls can skip what is already known.
+Records per transaction: ``BANTIN_BATCH_SIZE``. Outcomes are counted in the crawl stats under
+``bantin/articles_<outcome>``, ``bantin/articles_gone`` and ``bantin/failed/<kind>``. The archive
+itself (its connection, the run, the disk-full stop) is the session's (``pipelines.session``).
 """
 
 from __future__ import annotations
 
-import errno
-import logging
-import os
-import sqlite3
-from dataclasses import asdict
-from datetime import UTC, datetime
+from scrapy.exceptions import NotConfigured
 
-from scrapy import signals
-
+from crawler.config import archive_session
 from crawler.items import Article, PageFailure, SiteCheck
 from pipelines import storage
 
 GONE_KINDS = ("http_404", "http_410", "redirected_away")
-RUN_COUNTS = ("new", "changed", "unchanged", "gone")
 
 
 class ArchivePipeline:
     """Write crawled records to SQLite in batched transactions."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler, session):
         self.crawler = crawler
-        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 25)
-        self.db = storage.open_archive(crawler.settings.get("ARCHIVE_DB", "archive.db"))
-        crawler.archive_state = storage.archive_state(self.db)
-        crawler.failed_urls = storage.failed_urls(self.db)
-        crawler.complete_sites = storage.complete_sites(self.db)
+        self.session = session
+        self.db = session.db
+        self.batch_size = session.config.batch_size
         self.articles: list[dict] = []
         self.failures: list[PageFailure] = []
-        self.run_id = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        """Build the pipeline from a crawler (Scrapy's entry point)."""
-        pipeline = cls(crawler)
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
-
-    def open_spider(self) -> None:
-        """Record the run as started."""
-        spider = self.crawler.spider
-        sites = [site.name for site in getattr(spider, "sites", [])]
-        storage.save_sites(self.db, [asdict(site) for site in getattr(spider, "sites", [])])
-        self.run_id = storage.start_run(self.db, sites, getattr(spider, "mode", "incremental"),
-                                        _now(), os.getpid())
-        self.crawler.bantin_run_id = self.run_id
+        """Build the pipeline from a crawler (Scrapy's entry point); none without an archive."""
+        session = archive_session(crawler)
+        if session is None:
+            raise NotConfigured("no archive")
+        return cls(crawler, session)
 
     def process_item(self, item):
         """Queue a record (site checks are written at once); flush a full batch."""
@@ -72,43 +51,16 @@ class ArchivePipeline:
     def close_spider(self) -> None:
         """Flush what is queued and link republished copies to their originals."""
         self.flush()
-        try:
-            self.crawler.stats.set_value("bantin/copies_linked", storage.link_copies(self.db))
-        except (sqlite3.OperationalError, OSError) as error:
-            if not is_disk_full(error):
-                raise
-
-    def spider_closed(self, reason: str) -> None:
-        """Write how the run ended (if the disk still takes it), then close the archive."""
-        try:
-            self._finish_run(reason)
-        except (sqlite3.OperationalError, OSError) as error:
-            if not is_disk_full(error):
-                raise
-        self.db.close()
-
-    def _finish_run(self, reason: str) -> None:
-        """The run's crawl_runs row: counts, errors by kind, outcome."""
-        stats = self.crawler.stats.get_stats()
-        counts = {f"articles_{name}": stats.get(f"bantin/articles_{name}", 0) for name in RUN_COUNTS}
-        counts["pages_fetched"] = stats.get("response_received_count", 0)
-        errors = {k.removeprefix("bantin/failed/"): v for k, v in stats.items()
-                  if k.startswith("bantin/failed/")}
-        outcome = reason if counts["pages_fetched"] else "failed"
-        storage.finish_run(self.db, self.run_id, _now(), outcome, counts, errors)
+        self._written(lambda: self.crawler.stats.set_value("bantin/copies_linked",
+                                                           storage.link_copies(self.db)))
 
     def flush(self) -> None:
-        """Write queued records; on a full disk, stop the crawl with a clear reason."""
+        """Write queued records; on a full disk the session stops the crawl."""
         self._written(self._write_queued)
 
     def _written(self, write) -> None:
-        """Call ``write``; on a full disk, drop what is queued and stop the crawl with one line."""
-        try:
-            write()
-        except (sqlite3.OperationalError, OSError) as error:
-            if not is_disk_full(error):
-                raise
-            stop_for_full_disk(self.crawler, error)
+        """Call ``write`` through the session; on a full disk, drop what is queued."""
+        if not self.session.written(write):
             self.articles, self.failures = [], []
 
     def _write_queued(self) -> None:
@@ -125,36 +77,3 @@ class ArchivePipeline:
                         self.db, failure.article_id, failure.reason, failure.fetched_at):
                     stats.inc_value("bantin/articles_gone")
             self.failures = []
-
-
-def is_disk_full(error: Exception) -> bool:
-    """True for the errors of a full disk (or a file-size limit) from SQLite or the OS."""
-    text = str(error).lower()
-    return getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or \
-        "disk is full" in text or "disk i/o error" in text or "file too large" in text
-
-
-def stop_for_full_disk(crawler, error: Exception) -> None:
-    """Log one clear line and close the crawl with reason ``disk_full``."""
-    if crawler.stats.get_value("bantin/disk_full"):
-        return
-    crawler.stats.set_value("bantin/disk_full", str(error)[:200])
-    logging.getLogger("bantin").error("disk full, crawl stopped: %s", error)
-    _schedule(crawler.engine.close_spider_async(reason="disk_full"))
-
-
-_PENDING: set = set()
-
-
-def _schedule(coroutine) -> None:
-    """Run a coroutine on the crawl's event loop without waiting for it (kept referenced)."""
-    import asyncio
-
-    task = asyncio.ensure_future(coroutine)
-    _PENDING.add(task)
-    task.add_done_callback(_PENDING.discard)
-
-
-def _now() -> str:
-    """Current UTC time, ISO 8601 to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()

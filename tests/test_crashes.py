@@ -65,7 +65,7 @@ def test_twenty_kills_then_a_complete_archive(tmp_path):
         sites = registry_file(portal, tmp_path / "sites.toml")
         db = tmp_path / "archive.db"
         command = [str(BANTIN), "crawl", *SITES, "--sites", str(sites), "--db", str(db), *FAST,
-                   "-s", "DOWNLOAD_DELAY=0.02", "-s", "ARCHIVE_BATCH_SIZE=3"]
+                   "-s", "DOWNLOAD_DELAY=0.02", "-s", "BANTIN_BATCH_SIZE=3"]
         for _ in range(20):
             crawl = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.4, 2.5))

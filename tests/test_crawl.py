@@ -173,7 +173,7 @@ def test_scrapy_crawl_command_runs_the_same_spider(crawled, tmp_path):
     db = tmp_path / "scrapy.db"
     result = subprocess.run(
         [str(scrapy), "crawl", "portal", "-a", "site=sample-longbien",
-         "-a", f"sites_file={crawled['sites']}", "-s", f"ARCHIVE_DB={db}", *FAST],
+         "-a", f"sites_file={crawled['sites']}", "-s", f"BANTIN_DB={db}", *FAST],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -13,7 +13,7 @@ from conftest import rows, run_bantin
 
 # The timeout leaves a loaded machine time to receive the large pages; only the hanging page meets it.
 LIMITS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=5",
-          "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "RETRY_BACKOFF_MAX=2",
+          "-s", "RETRY_TIMES=1", "-s", "BANTIN_RETRY_BACKOFF_BASE=0.1", "-s", "BANTIN_RETRY_BACKOFF_MAX=2",
           "-s", "DOWNLOAD_MAXSIZE=2000000",
           "-s", "DOWNLOAD_WARNSIZE=1000000", "-s", "CLOSESPIDER_PAGECOUNT=300",
           "-s", "BANTIN_MAX_LISTING_PAGES=50", "-s", "LOG_LEVEL=WARNING"]

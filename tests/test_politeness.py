@@ -70,7 +70,7 @@ def test_server_errors_are_retried_with_backoff(tmp_path):
         portal.fail("caugiay", "/xay-dung-dang", times=2)
         start = portal.url("caugiay") + "/xay-dung-dang"
         result = run_bantin("crawl", "--start-url", start, "--db", str(tmp_path / "a.db"), *FAST,
-                            "-s", "RETRY_BACKOFF_BASE=0.3", "-s", "CLOSESPIDER_PAGECOUNT=4")
+                            "-s", "BANTIN_RETRY_BACKOFF_BASE=0.3", "-s", "CLOSESPIDER_PAGECOUNT=4")
         assert 0 == result.returncode, result.stderr[-2000:]
         tries = [hit for hit in portal.hits if hit.target == "/xay-dung-dang"]
     assert [503, 503, 200] == [hit.status for hit in tries]
@@ -83,7 +83,7 @@ def test_retry_after_is_honoured(tmp_path):
         portal.fail("caugiay", "/xay-dung-dang", times=1, retry_after=1)
         start = portal.url("caugiay") + "/xay-dung-dang"
         result = run_bantin("crawl", "--start-url", start, "--db", str(tmp_path / "a.db"), *FAST,
-                            "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "CLOSESPIDER_PAGECOUNT=3")
+                            "-s", "BANTIN_RETRY_BACKOFF_BASE=0.1", "-s", "CLOSESPIDER_PAGECOUNT=3")
         assert 0 == result.returncode, result.stderr[-2000:]
         tries = [hit for hit in portal.hits if hit.target == "/xay-dung-dang"]
     assert [503, 200] == [hit.status for hit in tries]

@@ -44,7 +44,7 @@ def test_sigkill_then_resume(tmp_path):
         sites = registry_file(portal, tmp_path / "sites.toml")
         db = tmp_path / "archive.db"
         command = ["crawl", *SITES, "--sites", str(sites), "--db", str(db)]
-        slow = [*FAST, "-s", "DOWNLOAD_DELAY=0.05", "-s", "ARCHIVE_BATCH_SIZE=4"]
+        slow = [*FAST, "-s", "DOWNLOAD_DELAY=0.05", "-s", "BANTIN_BATCH_SIZE=4"]
         crawl = subprocess.Popen([str(BANTIN), *command, *slow], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120

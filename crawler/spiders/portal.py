@@ -6,7 +6,7 @@ articles into PageFailure records with a one-line reason.
 
     scrapy crawl portal -a site=hoankiem
     scrapy crawl portal -a site=hoankiem -a mode=full
-    scrapy crawl portal -a start_url=https://example.gov.vn/tin-tuc -s ARCHIVE_DB=x.db
+    scrapy crawl portal -a start_url=https://example.gov.vn/tin-tuc -s BANTIN_DB=x.db
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import scrapy
 from scrapy.http import TextResponse
 
 from crawler.charsets import page_selector
+from crawler.config import archive_session, read_settings
 from crawler.items import Article, NotAnArticle, PageFailure, SiteCheck
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
@@ -31,7 +32,7 @@ from crawler.urls import ArticleRef, normalize_url
 
 
 class PortalSpider(scrapy.Spider):
-    """Crawl Liferay 6 Asset Publisher portals into Article records."""
+    """Crawl the portals of every page family into Article records."""
 
     name = "portal"
 
@@ -50,25 +51,28 @@ class PortalSpider(scrapy.Spider):
         self.listings_requested: set[str] = set()  # Scrapy's duplicate filter would drop them anyway
         self.asset_entry_ids: dict[str, int] = {}  # article id -> assetEntryId seen in any link
         self.forms = ArticleForms()  # every URL form an article was linked under
+        self.session = None  # the crawl's archive session, from start()
+        self.config = None
 
     @classmethod
     def update_settings(cls, settings) -> None:
         """Name the project and its contact in the User-Agent (``-s USER_AGENT=…`` still wins)."""
         super().update_settings(settings)
-        agent = (f"bantin/{settings.get('BANTIN_VERSION', '0')} "
-                 f"(+{settings.get('BANTIN_CONTACT', 'no contact set')})")
-        settings.set("USER_AGENT", agent, priority="spider")
+        config = read_settings(settings)
+        settings.set("USER_AGENT", f"bantin/{config.version} (+{config.contact})", priority="spider")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Requests for every start page of every site."""
-        settings = self.crawler.settings
+        config = self.config = read_settings(self.crawler.settings)
+        self.session = archive_session(self.crawler)
+        archived = self.session.plan_state if self.session else {}
         self.plan = FetchPlan(
-            mode=self.mode, state=getattr(self.crawler, "archive_state", {}),
-            failed_urls=getattr(self.crawler, "failed_urls", set()),
-            complete_sites=getattr(self.crawler, "complete_sites", set()),
-            stop_after_known=settings.getint("BANTIN_STOP_AFTER_KNOWN", 10),
-            refresh_days=settings.getfloat("BANTIN_REFRESH_DAYS", 7),
-            refresh_min_hours=settings.getfloat("BANTIN_REFRESH_MIN_HOURS", 12),
+            mode=self.mode, state=archived.get("state", {}),
+            failed_urls=archived.get("failed_urls", set()),
+            complete_sites=archived.get("complete_sites", set()),
+            stop_after_known=config.stop_after_known,
+            refresh_days=config.refresh_days,
+            refresh_min_hours=config.refresh_min_hours,
         )
         for site in self.sites:
             for url in site.start_urls:
@@ -144,7 +148,8 @@ class PortalSpider(scrapy.Spider):
             if article.asset_entry_id is None:
                 article.asset_entry_id = self.asset_entry_ids.get(article.id)
             article.duplicate_of = self._original_of(article)
-            article.capture_id = response.meta.get("bantin_capture_id")
+            captured = self.session.captured_for(response.url) if self.session else None
+            article.capture_id = captured.capture_id if captured else None
             yield article
         related = ListingPage(selector, response.url).article_links()
         yield from (request for request, _ in self._article_requests(related, site) if request)
@@ -173,7 +178,7 @@ class PortalSpider(scrapy.Spider):
         end answered with page 1 again, a calendar trap), and as the fetch plan says (which
         stops at a page unchanged since the last run whose articles are all known)."""
         self.listing_pages[site.name] += 1
-        if self.listing_pages[site.name] > self.crawler.settings.getint("BANTIN_MAX_LISTING_PAGES", 2000):
+        if self.listing_pages[site.name] > self.config.max_listing_pages:
             return False
         # the same list under another locale or page path is a copy, not a trap: only a listing
         # of one path repeating an earlier page of that path stops the paging
@@ -181,7 +186,8 @@ class PortalSpider(scrapy.Spider):
         fingerprint = (site.name, urlsplit(response.url).path, listed)
         repeated = fingerprint in self.listings_seen and not response.meta.get("start")
         self.listings_seen.add(fingerprint)
-        unchanged = bool(response.meta.get("bantin_unchanged")) and known_in_a_row >= len(links)
+        captured = self.session.captured_for(response.url) if self.session else None
+        unchanged = bool(captured and captured.unchanged) and known_in_a_row >= len(links)
         return not repeated and self.plan.keep_paging(site.name, known_in_a_row, unchanged)
 
     def _original_of(self, article) -> str | None:
