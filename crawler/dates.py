@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from vntext import RELATIVE_UNITS, clean_text
 
@@ -238,6 +238,12 @@ def _dateparser(text: str, now: datetime | None) -> str | None:
     if parsed is None:
         return None
     return parsed.astimezone(HANOI).replace(microsecond=0).isoformat()
+
+
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 to the second (``2026-12-07T11:45:00+00:00``): the
+    archive's fetch and run times."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def local_date(published_at: str | None) -> str | None:

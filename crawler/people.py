@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from vntext import clean_text, fold
 
-FAMILY_NAMES = frozenset((
+SURNAMES = frozenset((
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
     "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Từ", "Trịnh", "Đào", "Mai", "Cao", "Lương", "Tạ", "Hà",
     "Lâm", "Chu", "Kiều", "Đoàn", "Trương", "Vương", "Tô", "Lại", "Nghiêm", "Khổng", "Quách", "Thái",
@@ -263,7 +263,7 @@ def _starts(words, index: int, phrase: str) -> bool:
 
 def _family_name(word: str) -> bool:
     """True for a capitalised Vietnamese family name (any case)."""
-    return normalise_name(word) in FAMILY_NAMES
+    return normalise_name(word) in SURNAMES
 
 
 def _name_word(word: str) -> bool:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 REGISTRY = Path(__file__).with_name("sites.toml")
 STATUSES = ("legacy", "active", "gone")
-FAMILY_NAMES = ("auto", "liferay6", "view_content", "liferay7", "cms2025", "generic")
+PAGE_FAMILIES = ("auto", "liferay6", "view_content", "liferay7", "cms2025", "generic")
 
 
 class RegistryError(ValueError):
@@ -31,7 +31,7 @@ class SiteConfig:
     family: str = "auto"
     status: str = "active"
     group_id: int | None = None
-    kind: str | None = None
+    level: str | None = None  # unit of government: urban district, rural district, ward, city…
     note: str | None = None
 
     def owns(self, url: str) -> bool:
@@ -68,8 +68,8 @@ def _site(name: str, entry: dict, path: Path) -> SiteConfig:
         raise RegistryError(f"site {name!r} in {path} needs hosts and start_urls")
     if entry.get("status", "active") not in STATUSES:
         raise RegistryError(f"site {name!r} in {path}: status must be one of {', '.join(STATUSES)}")
-    if entry.get("family", "auto") not in FAMILY_NAMES:
-        raise RegistryError(f"site {name!r} in {path}: family must be one of {', '.join(FAMILY_NAMES)}")
+    if entry.get("family", "auto") not in PAGE_FAMILIES:
+        raise RegistryError(f"site {name!r} in {path}: family must be one of {', '.join(PAGE_FAMILIES)}")
     return SiteConfig(
         name=name,
         hosts=tuple(entry["hosts"]),
@@ -78,7 +78,7 @@ def _site(name: str, entry: dict, path: Path) -> SiteConfig:
         family=entry.get("family", "auto"),
         status=entry.get("status", "active"),
         group_id=entry.get("group_id"),
-        kind=entry.get("kind"),
+        level=entry.get("level", entry.get("kind")),  # "kind" was this key's name before
         note=entry.get("note"),
     )
 

@@ -12,17 +12,17 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.http import HtmlResponse
 
 from crawler.charsets import page_selector
+from crawler.dates import utc_now
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
-from crawler.pages.registry import article_id, parse_article_ref
+from crawler.pages.registry import original_of, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site
-from crawler.urls import ArticleRef
 from pipelines import storage, warc
 
 BATCH = 50
@@ -112,9 +112,7 @@ def _article_record(url: str, stored: warc.StoredResponse, capture: dict,
     except (NotAnArticle, AttributeError):
         return None
     article.capture_id = capture["id"]
-    owner = {s.group_id: s.name for s in sites if s.group_id}.get(article.group_id)
-    if article.group_id and owner and owner != site.name:
-        article.duplicate_of = article_id(owner, ArticleRef(url_title=article.url_title))
+    article.duplicate_of = original_of(article, {s.group_id: s.name for s in sites if s.group_id})
     return article.to_dict()
 
 
@@ -162,5 +160,5 @@ def _index_import(db, location: str, stored: warc.StoredResponse, offset: int,
 def _iso(warc_date: str | None) -> str:
     """A WARC-Date as ISO 8601 UTC (now, when the record has none)."""
     if not warc_date:
-        return datetime.now(UTC).replace(microsecond=0).isoformat()
+        return utc_now()
     return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).replace(microsecond=0).isoformat()

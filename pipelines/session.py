@@ -29,6 +29,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import TextResponse
 
 from crawler.config import BantinSettings, read_settings
+from crawler.dates import utc_now
 from pipelines import storage, warc
 
 MAX_DECODED = 8 * 1024 * 1024  # bytes of a compressed body decoded for its content digest
@@ -82,7 +83,7 @@ class ArchiveSession:
         sites = getattr(spider, "sites", [])
         self.written(lambda: storage.save_sites(self.db, [asdict(site) for site in sites]))
         self.run_id = storage.start_run(self.db, [site.name for site in sites],
-                                        getattr(spider, "mode", "incremental"), _now(), os.getpid())
+                                        getattr(spider, "mode", "incremental"), utc_now(), os.getpid())
         if self.config.captures:
             stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
             self.writer = warc.RotatingWarcWriter(self.captures_folder, f"bantin-{stamp}-{os.getpid()}",
@@ -103,7 +104,7 @@ class ArchiveSession:
         errors = {k.removeprefix("bantin/failed/"): v for k, v in stats.items()
                   if k.startswith("bantin/failed/")}
         outcome = reason if counts["pages_fetched"] else "failed"
-        storage.finish_run(self.db, self.run_id, _now(), outcome, counts, errors)
+        storage.finish_run(self.db, self.run_id, utc_now(), outcome, counts, errors)
 
     def written(self, write) -> bool:
         """Run one archive write; on a full disk, stop the crawl with one line and report False."""
@@ -138,7 +139,7 @@ class ArchiveSession:
         if self.writer is not None:
             self.written(lambda: storage.add_capture(self.db, {
                 "url": request.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
-                "fetched_at": _now(), "record_type": "error",
+                "fetched_at": utc_now(), "record_type": "error",
                 "error": f"{type(exception).__name__}: {exception}"[:300], "origin": "crawl",
                 "run_id": self.run_id,
             }))
@@ -174,11 +175,6 @@ def is_disk_full(error: Exception) -> bool:
     text = str(error).lower()
     return getattr(error, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or \
         "disk is full" in text or "disk i/o error" in text or "file too large" in text
-
-
-def _now() -> str:
-    """Current UTC time, ISO 8601 to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _content_digest(response) -> str | None:

@@ -6,21 +6,21 @@ from collections import Counter
 
 import pytest
 
-from crawler.sites import FAMILY_NAMES, RegistryError, crawlable_sites, load_registry, select_sites
+from crawler.sites import PAGE_FAMILIES, RegistryError, crawlable_sites, load_registry, select_sites
 
 DISTRICT_KINDS = ("urban district", "rural district", "town")
 
 
 def test_every_former_district_level_unit_is_registered():
     registry = load_registry()
-    kinds = Counter(site.kind for site in registry.values() if site.kind in DISTRICT_KINDS)
+    kinds = Counter(site.level for site in registry.values() if site.level in DISTRICT_KINDS)
     assert {"urban district": 12, "rural district": 17, "town": 1} == dict(kinds)
 
 
 def test_every_site_has_a_vietnamese_name_hosts_start_pages_family_and_status():
     for site in load_registry().values():
         assert site.display_name and site.hosts and site.start_urls
-        assert site.family in FAMILY_NAMES
+        assert site.family in PAGE_FAMILIES
         assert site.status in ("legacy", "active", "gone")
         assert all(site.owns(url) for url in site.start_urls)
 
@@ -39,8 +39,8 @@ def test_sister_host_is_the_same_site():
 
 def test_ward_and_city_portals_are_registered():
     registry = load_registry()
-    assert "ward" == registry["duongnoi"].kind
-    assert ("city", "cms2025") == (registry["hanoi"].kind, registry["hanoi"].family)
+    assert "ward" == registry["duongnoi"].level
+    assert ("city", "cms2025") == (registry["hanoi"].level, registry["hanoi"].family)
 
 
 def test_a_users_file_adds_and_overrides_entries(tmp_path):

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from crawler.parsing import clean_text
 
@@ -246,8 +245,3 @@ def _has_caption_class(element) -> bool:
 def _table(element):
     """The nearest enclosing ``<table>`` element, or ``None``."""
     return next(element.iterancestors("table"), None)
-
-
-def parse_fragment(markup: str):
-    """Parse an HTML fragment into an lxml element (for tests and small snippets)."""
-    return lxml_html.fragment_fromstring(markup, create_parent="div")

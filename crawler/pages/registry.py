@@ -40,6 +40,15 @@ def article_id(site: str, ref: ArticleRef, home_group_id: int | None = None) -> 
     return BY_NAME[ref.family].identity(site, ref, home_group_id)
 
 
+def original_of(article, group_owners: dict[int, str]) -> str | None:
+    """Id of the original when ``article`` (an Article) shows another known site's Liferay group
+    (``group_owners``: groupId -> site name): a ward site showing its district's article."""
+    owner = group_owners.get(article.group_id) if article.group_id else None
+    if owner is None or owner == article.site:
+        return None
+    return article_id(owner, ArticleRef(url_title=article.url_title))
+
+
 def detect_family(url: str, selector: Selector) -> str:
     """The page family of an article page: from its URL form, else its markup, else generic."""
     ref = parse_article_ref(url)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -21,14 +20,15 @@ from scrapy.http import TextResponse
 
 from crawler.charsets import page_selector
 from crawler.config import archive_session, read_settings
+from crawler.dates import utc_now
 from crawler.items import Article, NotAnArticle, PageFailure, SiteCheck
 from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
-from crawler.pages.registry import article_id, parse_article_ref
+from crawler.pages.registry import article_id, original_of, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
 from crawler.spiders.forms import ArticleForms
 from crawler.spiders.plan import FetchPlan
-from crawler.urls import ArticleRef, normalize_url
+from crawler.urls import normalize_url
 
 
 class PortalSpider(scrapy.Spider):
@@ -140,14 +140,14 @@ class PortalSpider(scrapy.Spider):
         selector = page_selector(response)
         try:
             article = extract_article(selector, response.url, site.name,
-                                      home_group_id=site.group_id, fetched_at=_now(),
+                                      home_group_id=site.group_id, fetched_at=utc_now(),
                                       family=site.family)
         except NotAnArticle as error:
             yield self._failure(response, site, error.kind, error.reason)
         else:
             if article.asset_entry_id is None:
                 article.asset_entry_id = self.asset_entry_ids.get(article.id)
-            article.duplicate_of = self._original_of(article)
+            article.duplicate_of = original_of(article, self.group_owner)
             captured = self.session.captured_for(response.url) if self.session else None
             article.capture_id = captured.capture_id if captured else None
             yield article
@@ -164,8 +164,8 @@ class PortalSpider(scrapy.Spider):
         self.logger.warning("not fetched: %s (%s)", requested, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
         if request.meta.get("start") and kind in ("connection", "timeout", "fetch_error"):
-            yield SiteCheck(site.name, urlsplit(request.url).netloc, "dead", reason, _now())
-        yield PageFailure(site=site.name, url=requested, kind=kind, reason=reason, fetched_at=_now())
+            yield SiteCheck(site.name, urlsplit(request.url).netloc, "dead", reason, utc_now())
+        yield PageFailure(site=site.name, url=requested, kind=kind, reason=reason, fetched_at=utc_now())
 
     def closed(self, reason: str) -> None:
         """Log the crawl's closing summary: articles stored and pages that failed, by kind."""
@@ -189,13 +189,6 @@ class PortalSpider(scrapy.Spider):
         captured = self.session.captured_for(response.url) if self.session else None
         unchanged = bool(captured and captured.unchanged) and known_in_a_row >= len(links)
         return not repeated and self.plan.keep_paging(site.name, known_in_a_row, unchanged)
-
-    def _original_of(self, article) -> str | None:
-        """Id of the original when the article belongs to another known site's Liferay group."""
-        owner = self.group_owner.get(article.group_id) if article.group_id else None
-        if owner is None or owner == article.site:
-            return None
-        return article_id(owner, ArticleRef(url_title=article.url_title))
 
     def _article_requests(self, urls: list[str], site: SiteConfig):
         """``(request or None, already archived)`` for each article link, in order.
@@ -244,7 +237,7 @@ class PortalSpider(scrapy.Spider):
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
         ref = parse_article_ref(requested) if names_article else None
         return PageFailure(site=site.name, url=requested, kind=kind, reason=reason,
-                           status=response.status, fetched_at=_now(),
+                           status=response.status, fetched_at=utc_now(),
                            article_id=article_id(site.name, ref, site.group_id) if ref else None)
 
 
@@ -272,8 +265,8 @@ def _site_check(site: SiteConfig, response) -> SiteCheck:
     """How a start page answered: alive, or redirected to another host."""
     host = urlsplit((response.meta.get("redirect_urls") or [response.url])[0]).netloc
     if not site.owns(response.url):
-        return SiteCheck(site.name, host, "redirected", f"redirects to {response.url}", _now())
-    return SiteCheck(site.name, host, "alive", f"HTTP {response.status}", _now())
+        return SiteCheck(site.name, host, "redirected", f"redirects to {response.url}", utc_now())
+    return SiteCheck(site.name, host, "alive", f"HTTP {response.status}", utc_now())
 
 
 def _redirected_away(response) -> bool:
@@ -302,11 +295,6 @@ def format_summary(stats: dict) -> str:
     failures = ", ".join(f"{k} {v}" for k, v in sorted(failed.items())) or "none"
     return (f"pages fetched {stats.get('downloader/response_count', 0)}; "
             f"articles: {articles}; failed pages {sum(failed.values())} ({failures})")
-
-
-def _now() -> str:
-    """Current UTC time, ISO 8601 to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 __all__ = ["Article", "PortalSpider", "format_summary"]

@@ -11,14 +11,12 @@ from pipelines.storage.articles import (
     quality,
     save_articles,
     save_failures,
-    search,
     summary,
 )
 from pipelines.storage.captures import (
     add_capture,
     article_captures,
     capture_with_content,
-    latest_capture,
     payload_capture,
 )
 from pipelines.storage.runs import (
@@ -34,7 +32,7 @@ from pipelines.storage.schema import ensure_schema, open_archive
 __all__ = [
     "add_capture", "archive_state", "article_captures", "capture_with_content", "complete_sites",
     "ensure_schema",
-    "failed_urls", "finish_run", "latest_capture", "link_copies", "load_sites", "mark_gone", "open_archive",
+    "failed_urls", "finish_run", "link_copies", "load_sites", "mark_gone", "open_archive",
     "payload_capture", "quality", "record_site_state", "save_articles", "save_failures",
-    "save_sites", "search", "start_run", "summary",
+    "save_sites", "start_run", "summary",
 ]

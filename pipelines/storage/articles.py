@@ -322,18 +322,6 @@ def save_failures(db: sqlite_utils.Database, failures: list[dict]) -> None:
         db.table("page_failures").upsert_all(failures, pk="url")
 
 
-def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
-    """Articles matching ``query`` (words ANDed, with or without diacritics), best first."""
-    terms = " ".join(f'"{term}"' for term in query.replace('"', " ").split())
-    if not terms:
-        return []
-    sql = (
-        f"select articles.* from {FTS_TABLE} join articles on articles.rowid = {FTS_TABLE}.rowid "
-        f"where {FTS_TABLE} match ? order by rank limit ?"
-    )
-    return list(db.query(sql, [terms, limit]))
-
-
 def summary(db: sqlite_utils.Database) -> list[dict]:
     """Per-site counts ``[{"site", "articles", "copies", "images", "authors"}]`` sorted by site.
 

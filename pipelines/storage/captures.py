@@ -21,14 +21,6 @@ def add_capture(db: sqlite_utils.Database, capture: dict) -> int:
     return cursor.lastrowid
 
 
-def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
-    """The newest full (``response``) capture of ``url``, or ``None``."""
-    rows = fetch_rows(db,
-        "select * from captures where url = ? and record_type = 'response' "
-        "order by fetched_at desc, id desc limit 1", [url])
-    return rows[0] if rows else None
-
-
 def capture_with_content(db: sqlite_utils.Database, content_digest: str, status: int) -> dict | None:
     """The newest full capture, of any URL, whose content digest and status match."""
     rows = fetch_rows(db,

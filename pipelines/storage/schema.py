@@ -76,7 +76,7 @@ TABLES = {
         "pk": "id",
     },
     "sites": {
-        "columns": {"name": str, "display_name": str, "family": str, "status": str, "kind": str,
+        "columns": {"name": str, "display_name": str, "family": str, "status": str, "level": str,
                     "hosts": str, "start_urls": str, "group_id": int, "note": str},
         "pk": "name",
     },
