@@ -1,21 +1,11 @@
-"""Shared fixtures: the sample portal on loopback, and paths of the project."""
+"""Shared fixtures: the sample portal on loopback, and the portal crawled once into an archive."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from sampleportal.content import SITE_KEYS
+from helpers import FAST, SAMPLE_SITES, registry_file, run_bantin
 from sampleportal.server import SamplePortal
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "pages"
-BANTIN = Path(sys.executable).with_name("bantin")
 
 
 @pytest.fixture(scope="session")
@@ -23,70 +13,6 @@ def portal():
     """The sample portal served on 127.0.0.1 for the whole test session."""
     with SamplePortal() as running:
         yield running
-
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
-
-
-def registry_file(portal, path: Path) -> Path:
-    """Write a registry TOML for the running sample portal, as a user would for their own sites."""
-    from sampleportal.registry import write_registry_file
-
-    return write_registry_file(portal, path)
-
-
-SAMPLE_SITES = [f"sample-{key}" for key in SITE_KEYS]
-
-
-def rows(db, sql: str, *params) -> list[dict]:
-    """Query an archive (a SQLite file) as plain dicts."""
-    import sqlite3
-
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (for a server to start on, or a closed port)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_datasette(base: str) -> None:
-    """Wait until a Datasette started at ``base`` answers (20 s at most)."""
-    import time
-    import urllib.request
-
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("Datasette did not start")
-
-
-def run_bantin(*args: str, cwd: Path = PROJECT_ROOT,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the installed ``bantin`` command and capture its output (``env``: variables added)."""
-    return subprocess.run([str(BANTIN), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False, env={**os.environ, **(env or {})})
-
-
-def fixture_response(folder: Path):
-    """A golden fixture's saved page as Scrapy hands it over: its URL and recorded Content-Type."""
-    from scrapy.http import HtmlResponse, Request
-
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    headers = {"Content-Type": meta["content_type"]} if "content_type" in meta else {}
-    return HtmlResponse(meta["url"], body=(folder / "page.html").read_bytes(), headers=headers,
-                        request=Request(meta["url"]))
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +25,13 @@ def crawled(portal, tmp_path_factory):
     result = run_bantin("crawl", *SAMPLE_SITES, "--sites", str(sites), "--db", str(db), *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     return {"db": db, "sites": sites, "result": result, "hits": portal.hits[first_hit:]}
+
+
+@pytest.fixture(scope="session")
+def datasette(crawled):
+    """Datasette itself over the crawled archive, with the project's metadata."""
+    from datasette.app import Datasette
+
+    from datasette_bantin.metadata import datasette_metadata
+
+    return Datasette([str(crawled["db"])], metadata=datasette_metadata(crawled["db"]))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BANTIN, free_port, wait_for_datasette
+from helpers import BANTIN, free_port, wait_for_datasette
 from sampleportal.content import load_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from scrapy.http import HtmlResponse
 
-from conftest import FIXTURES, fixture_response
 from crawler.charsets import decoded, page_selector
+from helpers import FIXTURES, fixture_response
 
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
 CONTENT_TYPES = ["text/html; charset=utf-8", "text/html; charset=windows-1258", "text/html",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from conftest import FAST, FIXTURES, run_bantin
+from helpers import FAST, FIXTURES, run_bantin
 from sampleportal.content import SITE_KEYS, load_site
 
 SEED = FIXTURES / "liferay6" / "seed_article"
@@ -120,7 +120,7 @@ def test_serve_runs_datasette_with_the_projects_metadata(crawled):
     import subprocess
     import urllib.request
 
-    from conftest import BANTIN, free_port, wait_for_datasette
+    from helpers import BANTIN, free_port, wait_for_datasette
 
     copy = crawled["db"].parent / "renamed.db"
     shutil.copy(crawled["db"], copy)

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from conftest import BANTIN, FAST, free_port, registry_file, run_bantin, wait_for_datasette
+from helpers import BANTIN, FAST, free_port, registry_file, run_bantin, wait_for_datasette
 from pipelines import warc
 from sampleportal.content import archive_key, load_site
 from sampleportal.server import SamplePortal

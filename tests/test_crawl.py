@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import FAST, PROJECT_ROOT, SAMPLE_SITES, free_port, rows, run_bantin
 from crawler.pages.registry import article_id, parse_article_ref
 from crawler.urls import normalize_url
+from helpers import FAST, PROJECT_ROOT, SAMPLE_SITES, free_port, rows, run_bantin
 from sampleportal.content import SITE_KEYS, archive_key, expected_record, load_site
 from sampleportal.site import BROKEN_ENTRIES, FOREIGN_ENTRY, is_trap
 

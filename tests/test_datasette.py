@@ -1,45 +1,20 @@
-"""The archive published with Datasette itself: search, facets, order, CSV export, metadata."""
+"""The Datasette plugin and metadata on the crawled archive: facets, tables and their
+descriptions, canned queries, CSV downloads, article pages and raw captures."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
+import sqlite3
+from urllib.parse import quote
 
-import pytest
+import lxml.html
 from datasette.app import Datasette
 
 from datasette_bantin.metadata import datasette_metadata
+from helpers import SEED, SEED_ID, SEED_TITLE, get, json_rows
+from pipelines import storage
 from sampleportal.content import SITE_KEYS, load_site
-
-SEED_TITLE = next(a["title"] for a in load_site("hoankiem").articles if a["key"] == "hk-seed")
-
-
-@pytest.fixture(scope="module")
-def datasette(crawled):
-    return Datasette([str(crawled["db"])], metadata=datasette_metadata(crawled["db"]))
-
-
-def get(datasette, path: str):
-    """GET a path through Datasette's own client (the full ASGI app, no network)."""
-    return asyncio.run(datasette.client.get(path))
-
-
-def titles(datasette, query: str) -> list[str]:
-    response = get(datasette, f"/archive/articles.json?_search={query}&_shape=objects&_size=max")
-    assert 200 == response.status_code
-    return [row["title"] for row in response.json()["rows"]]
-
-
-@pytest.mark.parametrize("query", ["dinh+hong+phong", "%C4%90inh+H%E1%BB%93ng+Phong", "tuyen+giao"])
-def test_search_finds_the_seed_with_or_without_diacritics(datasette, query):
-    assert SEED_TITLE in titles(datasette, query)
-
-
-def test_search_is_not_a_match_everything(datasette):
-    found = titles(datasette, "dinh+hong+phong")
-    assert 0 < len(found) < 10
-    assert [] == titles(datasette, "xyzzyqua")
 
 
 def test_default_facets_and_newest_first(datasette):
@@ -90,8 +65,96 @@ def test_tables_and_columns_are_described(datasette):
     assert data["license"] and data["source"]
 
 
-def test_search_table_is_hidden_from_the_index(datasette):
-    data = get(datasette, "/archive.json").json()
-    visible = {t["name"] for t in data["tables"] if not t["hidden"]}
-    assert "articles_fts" not in visible
-    assert {"articles", "images", "authors", "attachments", "page_failures"} <= visible
+def test_every_article_about_a_person_and_positions_over_time(datasette):
+    about = json_rows(datasette, f"/archive/articles_mentioning.json?person={quote('dinh hong phong')}")
+    assert SEED["title"] in {row["title"] for row in about}
+    positions = json_rows(datasette, f"/archive/positions_of.json?person={quote('Đinh Hồng Phong')}")
+    assert "Phó Bí thư Thường trực Quận ủy Hoàn Kiếm" in {row["position"] for row in positions}
+    people = json_rows(datasette, "/archive/people_mentioned.json")
+    assert any(person["name"] == "Đinh Hồng Phong" for person in people)
+
+
+def test_offices_and_authors_are_tables_with_counts(datasette, crawled):
+    offices = {row["office"]: row["articles"] for row in json_rows(datasette, "/archive/offices.json")}
+    db = sqlite3.connect(crawled["db"])
+    expected = db.execute("select count(*) from articles where source = 'Ban Tuyên giáo Quận ủy' "
+                          "and duplicate_of is null").fetchone()[0]
+    assert expected == offices["Ban Tuyên giáo Quận ủy"]
+    authors = {row["name"]: row for row in json_rows(datasette, "/archive/author_credits.json")}
+    assert {"photo", "text"} == set(authors["Kiều Trang"]["roles"].split(","))
+
+
+def test_facets_that_make_sense(datasette):
+    data = get(datasette, "/archive/articles.json?_extra=facet_results&id=" + quote(SEED_ID)).json()
+    facets = data["facet_results"].get("results", data["facet_results"])
+    values = {name: {str(v["value"]) for v in facet["results"]} for name, facet in facets.items()}
+    assert {"2022"} == values["published_year"]
+    assert {"2022-09"} == values["published_month"]
+    assert "Kiều Trang" in values["author_names"]
+    assert {"1"} == values["has_views"]
+    assert {"current"} == values["state"]
+
+
+def test_key_questions_download_in_full_as_csv(datasette, crawled):
+    db = sqlite3.connect(crawled["db"])
+    for view in ("offices", "author_credits", "articles_per_site_month", "people_mentioned",
+                 "person_positions", "mention_articles", "edited_and_removed", "articles_without_body"):
+        response = get(datasette, f"/archive/{view}.csv?_stream=on")
+        assert 200 == response.status_code, view
+        count = db.execute(f"select count(*) from {view}").fetchone()[0]
+        assert count == len(list(csv.DictReader(io.StringIO(response.text)))), view
+    per_month = db.execute("select sum(articles) from articles_per_site_month").fetchone()[0]
+    assert per_month == db.execute("select count(*) from articles where duplicate_of is null").fetchone()[0]
+
+
+def test_excel_csv_has_a_byte_order_mark_and_is_one_click_away(datasette):
+    response = get(datasette, "/archive/articles.csv?_stream=on&_bom=1")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows_ = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert SEED["title"] in {row["title"] for row in rows_}
+    page = get(datasette, "/archive/articles").text
+    assert "_bom=1" in page and "CSV for Excel" in page
+
+
+def test_article_page_reads_like_the_article(datasette):
+    page = get(datasette, "/archive/articles/" + quote(SEED_ID.replace(":", ":"), safe=":")).text
+    article = page.split('<article class="bantin-article">', 1)[1].split("</article>", 1)[0]
+    assert SEED["title"] in article and "09/09/2022 | 17:14" in article
+    assert 3 == article.count("<figcaption>")
+    assert "Kiều Trang" in article and "(Ban Tuyên giáo Quận ủy)" in article
+    assert 'href="/-/capture/' in article
+
+
+def test_raw_capture_is_served_as_plain_text(datasette, crawled):
+    capture_id = sqlite3.connect(crawled["db"]).execute(
+        "select capture_id from articles where id = ?", [SEED_ID]).fetchone()[0]
+    response = get(datasette, f"/-/capture/{capture_id}")
+    assert 200 == response.status_code
+    assert response.headers["content-type"].startswith("text/plain")
+    assert SEED["title"] in response.text
+
+
+def test_article_html_is_sanitised(tmp_path):
+    db_path = tmp_path / "archive.db"
+    db = storage.open_archive(db_path)
+    storage.save_articles(db, [{
+        "id": "evil:x", "site": "evil", "url": "javascript:alert(1)", "title": "<script>alert(1)</script>",
+        "published_at": "2024-01-01T00:00:00+07:00", "published_date": "2024-01-01",
+        "published_raw": "01/01/2024", "body": 'Đoạn một <img src=x onerror="alert(2)">',
+        "images": [{"src": "javascript:alert(3)", "caption": "<b onmouseover=alert(4)>x</b>", "alt": None}],
+        "authors": [], "attachments": [{"url": "javascript:alert(5)", "label": "tại đây"}],
+    }])
+    db.close()
+    datasette = Datasette([str(db_path)], metadata=datasette_metadata(db_path))
+    page = get(datasette, "/archive/articles/evil:x").text
+    fragment = page.split('<article class="bantin-article">', 1)[1].split("</article>", 1)[0]
+    tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    assert [] == tree.xpath("//script | //style | //iframe")
+    assert [] == [name for element in tree.iter() for name in element.attrib if name.startswith("on")]
+    links = [v for element in tree.iter() for k, v in element.attrib.items() if k in ("href", "src")]
+    assert not any(link.strip().lower().startswith("javascript:") for link in links)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in fragment  # shown as text, not run
+
+
+def test_robots_are_kept_off(datasette):
+    assert "Disallow: /" in get(datasette, "/robots.txt").text

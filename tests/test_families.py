@@ -7,11 +7,11 @@ import json
 import pytest
 from parsel import Selector
 
-from conftest import FIXTURES, fixture_response
 from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import detect_family, extract_article
 from crawler.pages.base import ERROR_SELECTORS, raise_if_error_page
+from helpers import FIXTURES, fixture_response
 
 
 def page(case: str) -> tuple[Selector, str]:

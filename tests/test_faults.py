@@ -7,9 +7,9 @@ import json
 import time
 
 import pytest
-from hostile import ARTICLE, TITLES, HostilePortal
 
-from conftest import rows, run_bantin
+from helpers import rows, run_bantin
+from hostile import ARTICLE, TITLES, HostilePortal
 
 # The timeout leaves a loaded machine time to receive the large pages; only the hanging page meets it.
 LIMITS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=5",

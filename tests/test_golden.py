@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from conftest import FIXTURES, fixture_response
 from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
+from helpers import FIXTURES, fixture_response
 
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "expected.json").exists())
 

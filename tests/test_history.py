@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import FAST, free_port, registry_file, rows, run_bantin
+from helpers import FAST, free_port, registry_file, rows, run_bantin
 from sampleportal.content import load_site
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import DELETED, EDITED, REDIRECTED, VIEWS_PER_EPOCH, Timeline, future_keys

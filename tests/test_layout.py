@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+from helpers import PROJECT_ROOT
 
 PACKAGES = ("bantin", "crawler", "pipelines", "datasette_bantin", "sampleportal", "vntext")
 SUBPACKAGES = {("crawler", "pages"), ("crawler", "spiders"), ("pipelines", "storage")}

@@ -3,12 +3,16 @@ scan trying the word rules at every word finds, on the sample portal's texts and
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler import people
+from crawler.people import find_mentions, normalise_name
+from helpers import FIXTURES
 from sampleportal.content import SITE_KEYS, load_site
 
 
@@ -75,3 +79,26 @@ def test_a_text_whose_lower_case_is_longer_is_scanned_word_by_word():
     text = "İ Chủ tịch UBND phường Đinh Hồng Phong phát biểu"
     assert len(text.lower()) != len(text)
     assert people.find_mentions(text) == [people.Mention("Đinh Hồng Phong", "Chủ tịch UBND phường")]
+
+
+@pytest.mark.parametrize("labels", ["labelled.json", "heldout.json"])
+def test_mention_extraction_precision_and_recall(labels):
+
+    data = json.loads((FIXTURES.parent / "mentions" / labels).read_text(encoding="utf-8"))
+    found = gold = hits = 0
+    for item in data["articles"]:
+        article = next(a for a in load_site(item["site"]).articles if a["key"] == item["key"])
+        texts = [("body", "\n\n".join([article["lead"], *article["paragraphs"]]))]
+        texts += [("caption", i["caption"]) for i in article["images"] if i["caption"]]
+        predicted = {(m.name, m.position, where) for where, text in texts
+                     for m in find_mentions(unicodedata.normalize("NFC", text))}
+        expected = {(normalise_name(m["name"]), m["position"], m["where"]) for m in item["mentions"]}
+        found, gold, hits = found + len(predicted), gold + len(expected), hits + len(predicted & expected)
+    assert gold >= 30
+    assert hits / found >= 0.9, f"precision {hits / found:.3f}"
+    assert hits / gold >= 0.9, f"recall {hits / gold:.3f}"
+
+
+@pytest.mark.parametrize("text", ["Xin cảm ơn đồng chí", "đồng chí", "Bí thư", "đồng chí Nguyễn Văn Hùng -"])
+def test_a_text_ending_inside_a_mention_has_none(text):
+    assert find_mentions(text) == []

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import FAST, run_bantin
 from crawler.spiders.plan import FetchPlan
+from helpers import FAST, run_bantin
 from sampleportal.server import SamplePortal
 from sampleportal.timeline import Timeline
 

@@ -18,7 +18,7 @@ from functools import cache
 
 import pytest
 
-from conftest import rows, run_bantin
+from helpers import rows, run_bantin
 from sampleportal.mirror import MirrorPortal, realworld_root, unpack_mirror
 
 ROOT = realworld_root()

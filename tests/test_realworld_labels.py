@@ -9,12 +9,12 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from labelled import FIELDS, expected, load_labels, observed
 from scrapy.http import HtmlResponse, Request
 
 from crawler.charsets import page_selector
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
+from labelled import FIELDS, expected, load_labels, observed
 from sampleportal.mirror import realworld_root, unpack_mirror
 
 ROOT = realworld_root()

@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import rows, run_bantin
+from helpers import rows, run_bantin
 from pipelines import warc
 
 COMPARED = ("id", "site", "title", "category", "published_at", "published_raw", "views", "lead",

@@ -9,8 +9,8 @@ import sqlite3
 import subprocess
 import time
 
-from conftest import BANTIN, FAST, registry_file, run_bantin
 from crawler.pages.registry import article_id, parse_article_ref
+from helpers import BANTIN, FAST, registry_file, run_bantin
 from pipelines import warc
 from sampleportal.content import archive_key, load_site
 from sampleportal.server import SamplePortal

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
 import vntext
-from conftest import BANTIN, FIXTURES
 from crawler import charsets, dates, fonts, parsing, people
 from crawler.items import NotAnArticle
 from crawler.pages import extract_article
 from datasette_bantin import sanitise, search
+from helpers import BANTIN, FIXTURES
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 VIETNAMESE = st.text(alphabet="ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐ aăâeêioôơuưy"
