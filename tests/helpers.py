@@ -100,3 +100,13 @@ def search_ids(datasette, query: str) -> list[str]:
     from urllib.parse import quote
 
     return [row["id"] for row in json_rows(datasette, f"/archive/search.json?q={quote(query)}")]
+
+
+def invoke(*args: str):
+    """Run ``bantin`` in this process through click's CliRunner: ``exit_code``, ``stdout``,
+    ``stderr`` as a process would give them."""
+    from click.testing import CliRunner
+
+    from bantin.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)

@@ -1,11 +1,14 @@
-"""The ``bantin`` command as a user runs it: output, exit codes, one-line errors."""
+"""The ``bantin`` command as a user runs it: output, exit codes, one-line errors.
+
+Commands that need no process of their own run in-process with click's CliRunner; a crawl (which
+starts Twisted's reactor, once per process) and the servers run as real processes."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
 
-from helpers import FAST, FIXTURES, run_bantin
+from helpers import FAST, FIXTURES, invoke, run_bantin
 from sampleportal.content import SITE_KEYS, load_site
 
 SEED = FIXTURES / "liferay6" / "seed_article"
@@ -16,8 +19,8 @@ def seed_url() -> str:
 
 
 def test_extract_prints_the_article_as_json():
-    result = run_bantin("extract", str(SEED / "page.html"), "--url", seed_url())
-    assert 0 == result.returncode, result.stderr
+    result = invoke("extract", str(SEED / "page.html"), "--url", seed_url())
+    assert 0 == result.exit_code, result.stderr
     article = json.loads(result.stdout)
     expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
     assert expected["title"] == article["title"]
@@ -33,19 +36,19 @@ def test_extract_prints_the_article_as_json():
 
 def test_extract_names_a_registered_site_from_the_url_host(tmp_path):
     url = "https://hoankiem.hanoi.gov.vn" + seed_url().split(":8701", 1)[1]
-    result = run_bantin("extract", str(SEED / "page.html"), "--url", url)
+    result = invoke("extract", str(SEED / "page.html"), "--url", url)
     assert json.loads(result.stdout)["id"].startswith("hoankiem:quan-hoan-kiem")
 
 
 def test_extract_of_a_non_article_fails_with_one_line():
     page = FIXTURES / "liferay6" / "no_date_line" / "page.html"
-    result = run_bantin("extract", str(page), "--url", "http://127.0.0.1:8702/x")
-    assert 1 == result.returncode
+    result = invoke("extract", str(page), "--url", "http://127.0.0.1:8702/x")
+    assert 1 == result.exit_code
     assert ["Error: not an article: no publish date line (dd/mm/yyyy | HH:mm)"] == result.stderr.splitlines()
 
 
 def test_sites_lists_the_registry(tmp_path):
-    result = run_bantin("sites", "--db", str(tmp_path / "none.db"))
+    result = invoke("sites", "--db", str(tmp_path / "none.db"))
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert ["name", "display name", "family", "status", "articles"] == lines[0]
     assert ["hoankiem", "Quận Hoàn Kiếm", "liferay6", "legacy", "0"] in lines
@@ -53,7 +56,7 @@ def test_sites_lists_the_registry(tmp_path):
 
 
 def test_sites_counts_the_articles_archived(crawled):
-    result = run_bantin("sites", "--sites", str(crawled["sites"]), "--db", str(crawled["db"]))
+    result = invoke("sites", "--sites", str(crawled["sites"]), "--db", str(crawled["db"]))
     counts = {line.split("\t")[0]: line.split("\t")[4] for line in result.stdout.splitlines()[1:]}
     for key in SITE_KEYS:
         originals = [a for a in load_site(key).articles if not a["republishes"]]
@@ -80,28 +83,28 @@ def test_sites_file_of_ones_own_adds_a_portal(tmp_path):
     extra.write_text('[dongda]\ndisplay_name = "Quận Đống Đa"\nhosts = ["dongda.hanoi.gov.vn"]\n'
                      'start_urls = ["https://dongda.hanoi.gov.vn/"]\nstatus = "legacy"\n',
                      encoding="utf-8")
-    result = run_bantin("sites", "--sites", str(extra))
+    result = invoke("sites", "--sites", str(extra))
     assert "dongda\tQuận Đống Đa\tauto\tlegacy" in result.stdout
 
 
 def test_crawl_of_an_unknown_site_is_a_one_line_error(tmp_path):
-    result = run_bantin("crawl", "nowhere", "--db", str(tmp_path / "a.db"))
-    assert 1 == result.returncode
+    result = invoke("crawl", "nowhere", "--db", str(tmp_path / "a.db"))
+    assert 1 == result.exit_code
     assert 1 == len(result.stderr.splitlines())
     assert "unknown site 'nowhere'" in result.stderr
     assert not (tmp_path / "a.db").exists()
 
 
 def test_crawl_rejects_a_malformed_setting(tmp_path):
-    result = run_bantin("crawl", "--start-url", "http://127.0.0.1:9/", "-s", "NOEQUALS",
+    result = invoke("crawl", "--start-url", "http://127.0.0.1:9/", "-s", "NOEQUALS",
                         "--db", str(tmp_path / "a.db"))
-    assert 2 == result.returncode
+    assert 2 == result.exit_code
     assert "expected NAME=VALUE" in result.stderr
 
 
 def test_serve_without_an_archive_says_what_to_do(tmp_path):
-    result = run_bantin("serve", "--db", str(tmp_path / "missing.db"))
-    assert 1 == result.returncode
+    result = invoke("serve", "--db", str(tmp_path / "missing.db"))
+    assert 1 == result.exit_code
     assert "run `bantin crawl` or `bantin demo` first" in result.stderr
 
 
@@ -143,8 +146,8 @@ def test_extract_decodes_a_page_by_its_declared_charset():
     folder = FIXTURES / "view_content" / "windows_1258_repeated_sapo"
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    result = run_bantin("extract", str(folder / "page.html"), "--url", meta["url"])
-    assert 0 == result.returncode, result.stderr
+    result = invoke("extract", str(folder / "page.html"), "--url", meta["url"])
+    assert 0 == result.exit_code, result.stderr
     article = json.loads(result.stdout)
     assert (expected["title"], expected["body"]) == (article["title"], article["body"])
     assert "view_content/2" == article["extractor"]

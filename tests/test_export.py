@@ -6,7 +6,7 @@ import csv
 import json
 import sqlite3
 
-from helpers import SEED_ID, run_bantin
+from helpers import SEED_ID, invoke
 
 
 def test_export_for_pandas_users(crawled, tmp_path):
@@ -17,7 +17,7 @@ def test_export_for_pandas_users(crawled, tmp_path):
                           "and published_date >= '2022-01-01'").fetchone()[0]
     common = ["--db", str(crawled["db"]), "--since", "2022-01-01", "--site", "sample-hoankiem"]
     for fmt in ("csv", "jsonl", "parquet"):
-        result = run_bantin("export", "--format", fmt, "-o", str(tmp_path / f"a.{fmt}"), *common)
+        result = invoke("export", "--format", fmt, "-o", str(tmp_path / f"a.{fmt}"), *common)
         assert f"export: {expected} articles" in result.stdout, result.stderr
     lines = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
     seed = next(line for line in lines if line["id"] == SEED_ID)
@@ -26,5 +26,5 @@ def test_export_for_pandas_users(crawled, tmp_path):
     assert {row["id"] for row in table} == {line["id"] for line in lines}
     with open(tmp_path / "a.csv", encoding="utf-8-sig", newline="") as handle:
         assert expected == len(list(csv.DictReader(handle)))
-    bad = run_bantin("export", "--since", "hôm qua", "--db", str(crawled["db"]))
-    assert 2 == bad.returncode and "YYYY-MM-DD" in bad.stderr
+    bad = invoke("export", "--since", "hôm qua", "--db", str(crawled["db"]))
+    assert 2 == bad.exit_code and "YYYY-MM-DD" in bad.stderr

@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from helpers import rows, run_bantin
+from helpers import invoke, rows
 from pipelines import warc
 
 COMPARED = ("id", "site", "title", "category", "published_at", "published_raw", "views", "lead",
@@ -51,14 +51,14 @@ def test_reextract_from_captures_equals_the_crawl(archive_copy):
     before = articles(archive_copy)
     with sqlite3.connect(archive_copy) as connection:
         connection.execute("update articles set body = 'hỏng', title = 'hỏng'")
-    result = run_bantin("reextract", "--db", str(archive_copy))
-    assert 0 == result.returncode, result.stderr[-2000:]
+    result = invoke("reextract", "--db", str(archive_copy))
+    assert 0 == result.exit_code, result.stderr[-2000:]
     assert f"reextract: {len(before)} changed" in result.stdout
     assert before == articles(archive_copy)
 
 
 def test_reextract_of_an_intact_archive_changes_nothing(archive_copy):
-    result = run_bantin("reextract", "--db", str(archive_copy))
+    result = invoke("reextract", "--db", str(archive_copy))
     assert "reextract: 0 changed" in result.stdout
 
 
@@ -96,8 +96,8 @@ def test_import_of_another_tools_warc_yields_the_same_articles(crawled, portal, 
             package.writestr("archive/data.warc.gz", data, compress_type=zipfile.ZIP_STORED)
             package.writestr("datapackage.json", '{"profile": "data-package"}')
     db = tmp_path / "imported.db"
-    result = run_bantin("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
-    assert 0 == result.returncode, result.stderr[-2000:]
+    result = invoke("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
+    assert 0 == result.exit_code, result.stderr[-2000:]
     assert f"import: {len(urls)} new" in result.stdout
     sites = ("sample-hoankiem", "sample-caugiay")
     crawled_rows = [r for r in articles(crawled["db"]) if r["site"] in sites]
@@ -107,5 +107,5 @@ def test_import_of_another_tools_warc_yields_the_same_articles(crawled, portal, 
     location = str(source.resolve()) + ("#archive/data.warc.gz" if packaging == "wacz" else "")
     provenance = rows(db, "select distinct origin, warc_file from captures")
     assert [("import", location)] == [(p["origin"], p["warc_file"]) for p in provenance]
-    again = run_bantin("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
+    again = invoke("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
     assert f"{len(urls)} records imported before" in again.stdout

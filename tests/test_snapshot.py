@@ -7,13 +7,13 @@ from urllib.parse import quote
 
 from datasette.app import Datasette
 
-from helpers import SEED_ID, get, run_bantin, search_ids
+from helpers import SEED_ID, get, invoke, search_ids
 
 
 def test_publish_makes_a_snapshot_datasette_serves_as_is(crawled, tmp_path):
     folder = tmp_path / "site"
-    result = run_bantin("publish", str(folder), "--db", str(crawled["db"]))
-    assert 0 == result.returncode, result.stderr[-2000:]
+    result = invoke("publish", str(folder), "--db", str(crawled["db"]))
+    assert 0 == result.exit_code, result.stderr[-2000:]
     names = {p.name for p in folder.iterdir()}
     assert {"archive.db", "metadata.json", "inspect-data.json", "plugins.json", "requirements.txt"} <= names
     assert any(p["name"] == "bantin" for p in json.loads((folder / "plugins.json").read_text()))
@@ -27,5 +27,5 @@ def test_publish_makes_a_snapshot_datasette_serves_as_is(crawled, tmp_path):
     metadata = json.loads((folder / "metadata.json").read_text())
     queries = metadata["databases"]["archive"]["queries"].values()
     assert not any(query.get("write") for query in queries)
-    again = run_bantin("publish", str(folder), "--db", str(crawled["db"]))
-    assert 1 == again.returncode and "publish into an empty folder" in again.stderr
+    again = invoke("publish", str(folder), "--db", str(crawled["db"]))
+    assert 1 == again.exit_code and "publish into an empty folder" in again.stderr
