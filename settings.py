@@ -35,6 +35,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # One archive session per crawl: the extension that opens the archive's one connection, holds the
 # run, loads what the fetch plan needs and writes the captures; everything else reaches it.
+# (`-s EXTENSIONS=…` replaces this dict: name the session there too, or the crawl keeps no archive.)
 BANTIN_SESSION = "pipelines.session.ArchiveSession"
 EXTENSIONS = {BANTIN_SESSION: 100}
 BANTIN_DB = "archive.db"

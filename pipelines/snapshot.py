@@ -2,21 +2,49 @@
 
 The snapshot folder holds ``archive.db`` (a compacted copy, no WAL, to be opened immutable),
 ``metadata.json``, ``inspect-data.json`` (table counts, so Datasette need not count at start-up),
-``plugins.json`` (the plugins and versions it was made with), ``requirements.txt`` and the bantin
-wheel that carries the Datasette plugin.
+``plugins.json`` (the plugins and versions it was made with), ``requirements.txt`` and the wheel
+of ``bantin-datasette``: the Datasette plugin with the few modules it reads (the archive's storage
+and WARC reader, the text helpers), so a server of the snapshot installs Datasette, its plugins
+and what they need, never the crawler or Scrapy.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import sqlite_utils
 
 SNAPSHOT_DB = "archive.db"
-PINNED = ("datasette", "datasette-vega", "nh3")
+PINNED = ("datasette", "datasette-vega", "nh3", "sqlite-utils", "warcio", "pyyaml")
+# What the plugin's wheel carries from the project: the plugin and what it imports.
+PLUGIN_FILES = ("datasette_bantin", "pipelines/__init__.py", "pipelines/warc.py", "pipelines/storage",
+                "vntext.py")
+PLUGIN_PROJECT = """[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "bantin-datasette"
+version = "{version}"
+description = "The bantin archive's Datasette plugin, for serving a published snapshot."
+requires-python = ">=3.11"
+dependencies = [{dependencies}]
+
+[project.entry-points.datasette]
+bantin = "datasette_bantin"
+
+[tool.setuptools]
+packages = ["datasette_bantin", "pipelines", "pipelines.storage"]
+py-modules = ["vntext"]
+
+[tool.setuptools.package-data]
+datasette_bantin = ["templates/*.html", "metadata.yml"]
+"""
 
 
 def write_snapshot(db_path: Path, folder: Path, project_root: Path, metadata: dict) -> list[str]:
@@ -48,11 +76,25 @@ def _datasette(*arguments: str) -> str:
 
 
 def _build_wheel(project_root: Path, folder: Path) -> Path:
-    """Build the bantin wheel (which carries the Datasette plugin) without the network."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "--wheel-dir", str(folder), str(project_root)],
-                   check=True, capture_output=True)
-    return next(folder.glob("bantin-*.whl"))
+    """Build the ``bantin-datasette`` wheel (the plugin and what it imports) without the network."""
+    from importlib.metadata import version
+
+    with tempfile.TemporaryDirectory(prefix="bantin-plugin-") as scratch:
+        source = Path(scratch)
+        for name in PLUGIN_FILES:
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            if (project_root / name).is_dir():
+                shutil.copytree(project_root / name, source / name,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(project_root / name, source / name)
+        dependencies = ", ".join(f'"{name}"' for name in PINNED)
+        (source / "pyproject.toml").write_text(
+            PLUGIN_PROJECT.format(version=version("bantin"), dependencies=dependencies), encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                        "--quiet", "--wheel-dir", str(folder), str(source)],
+                       check=True, capture_output=True)
+    return next(folder.glob("bantin_datasette-*.whl"))
 
 
 def _requirements(wheel: Path) -> str:

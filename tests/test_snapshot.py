@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from urllib.parse import quote
 
 from datasette.app import Datasette
@@ -29,3 +30,20 @@ def test_publish_makes_a_snapshot_datasette_serves_as_is(crawled, tmp_path):
     assert not any(query.get("write") for query in queries)
     again = invoke("publish", str(folder), "--db", str(crawled["db"]))
     assert 1 == again.exit_code and "publish into an empty folder" in again.stderr
+
+
+def test_a_snapshot_s_requirements_leave_the_crawler_and_scrapy_out(crawled, tmp_path):
+    folder = tmp_path / "site"
+    assert 0 == invoke("publish", str(folder), "--db", str(crawled["db"])).exit_code
+    (wheel,) = (folder / "wheels").glob("*.whl")
+    with zipfile.ZipFile(wheel) as package:
+        names = package.namelist()
+        metadata = package.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    requires = [line.split(":", 1)[1].strip().lower() for line in metadata.splitlines()
+                if line.startswith("Requires-Dist:")]
+    assert "datasette_bantin/__init__.py" in names and "pipelines/warc.py" in names
+    assert [] == [name for name in names if name.startswith(("crawler/", "bantin/", "sampleportal/"))]
+    assert [] == [name for name in requires if name.startswith(("scrapy", "twisted", "dateparser"))]
+    assert "datasette" in " ".join(requires)
+    listed = (folder / "requirements.txt").read_text(encoding="utf-8").lower()
+    assert "scrapy" not in listed and f"./wheels/{wheel.name}" in listed
