@@ -42,7 +42,7 @@ def build(path: Path, count: int, seed: int = 7) -> dict:
     """Write ``count`` synthetic articles to a new archive at ``path``; return build figures."""
     rng = random.Random(seed)
     pools = _pools(rng)
-    sites = [name for name, site in load_registry().items() if site.kind][:30]
+    sites = [name for name, site in load_registry().items() if site.level][:30]
     db = storage.open_archive(path)
     started = time.perf_counter()
     for first in range(0, count, BATCH):
