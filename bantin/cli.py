@@ -276,7 +276,10 @@ def reextract(db, sites_file) -> None:
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
               help="Extra registry file naming the sites the captures come from.")
 def import_warc(files, db, sites_file) -> None:
-    """Import WARC or WACZ files made elsewhere: index their pages and archive their articles.
+    """Import WARC, ARC or WACZ files made elsewhere: index their pages, archive their articles.
+
+    A file that cannot be read (in full) gets one line naming it and what is wrong; the other
+    files still import, and the exit status is 1 at the end.
 
     Example: bantin import-warc hoankiem-2024.warc.gz --db archive.db
     """
@@ -286,14 +289,17 @@ def import_warc(files, db, sites_file) -> None:
     sites = _archive_sites(archive, sites_file)
     try:
         with click.progressbar([Path(f) for f in files], label="importing") as bar:
-            outcomes = replay.import_archives(archive, list(bar), sites)
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"cannot import: {error}") from error
+            outcomes, problems = replay.import_archives(archive, list(bar), sites)
     finally:
         archive.close()
-    click.echo(f"import: {outcomes.get('new', 0)} new, {outcomes.get('changed', 0)} changed, "
-               f"{outcomes.get('unchanged', 0)} unchanged, "
-               f"{outcomes.get('already_imported', 0)} records imported before")
+    click.echo(f"import: {outcomes.get('imported', 0)} records; articles: {outcomes.get('new', 0)} new, "
+               f"{outcomes.get('changed', 0)} changed, {outcomes.get('unchanged', 0)} unchanged; "
+               f"{outcomes.get('already_imported', 0)} records imported before, "
+               f"{outcomes.get('not_web_pages', 0)} not web pages")
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 def _archive_sites(archive, sites_file) -> list[SiteConfig]:

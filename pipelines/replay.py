@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
 
@@ -82,23 +83,53 @@ class OpenWarcFiles:
 
 
 def import_archives(db, paths: list[Path], sites: list[SiteConfig],
-                    progress: Callable[[list], Iterable] = iter) -> Counter:
-    """Index and extract the HTTP responses of WARC/WACZ files; returns outcome counts."""
-    outcomes, records = Counter(), []
+                    progress: Callable[[list], Iterable] = iter) -> tuple[Counter, list[str]]:
+    """Index and extract the responses of WARC, ARC and WACZ files.
+
+    Returns outcome counts (``new``, ``changed``, ``imported`` records …) and one line per file
+    that could not be read in full, naming it and what is wrong; the records read before the
+    problem, and every other file, are imported all the same.
+    """
+    outcomes, problems = Counter(), []
     for path in progress([Path(p).resolve() for p in paths]):
-        for location, stored, offset in _responses(path):
-            capture = _index_import(db, location, stored, offset, sites)
-            if capture is None:
-                outcomes["already_imported"] += 1
-                continue
-            record = _article_record(stored.url, stored, capture, sites) \
-                if parse_article_ref(stored.url) and stored.status == 200 else None
-            if record is not None:
-                records.append(record)
-        outcomes += storage.save_articles(db, records, change="reextracted")
         records = []
+        try:
+            for location, stored, offset in _responses(path):
+                records += _import_record(db, location, stored, offset, sites, outcomes)
+        except (warc.UnreadableArchive, zipfile.BadZipFile, OSError, EOFError) as error:
+            problems.append(f"{path.name}: {_problem(error)}")
+        outcomes += storage.save_articles(db, records, change="reextracted")
     storage.link_copies(db)
-    return outcomes
+    return outcomes, problems
+
+
+def _import_record(db, location: str, stored: warc.StoredResponse, offset: int,
+                   sites: list[SiteConfig], outcomes: Counter) -> list[dict]:
+    """Index one imported record; the article record it holds, if any (as a one-item list).
+
+    Records of no web page (a crawler's own log or manifest as ``metadata://`` or ``urn:``
+    resources, ``dns:`` lookups, local files) are counted and left out.
+    """
+    if urlsplit(stored.url or "").scheme not in ("http", "https"):
+        outcomes["not_web_pages"] += 1
+        return []
+    capture = _index_import(db, location, stored, offset, sites)
+    if capture is None:
+        outcomes["already_imported"] += 1
+        return []
+    outcomes["imported"] += 1
+    record = _article_record(stored.url, stored, capture, sites) \
+        if parse_article_ref(stored.url) and stored.status == 200 else None
+    return [record] if record is not None else []
+
+
+def _problem(error: Exception) -> str:
+    """One line for a file that could not be read."""
+    if isinstance(error, warc.UnreadableArchive):
+        return str(error)
+    if isinstance(error, zipfile.BadZipFile):
+        return f"not a readable WACZ ({error})"
+    return f"cannot be read ({type(error).__name__}: {str(error)[:120]})"
 
 
 def _article_record(url: str, stored: warc.StoredResponse, capture: dict,

@@ -14,12 +14,14 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -229,20 +231,78 @@ def read_response(path: Path, offset: int) -> StoredResponse:
 
 
 def iter_responses(handle):
-    """``(StoredResponse, offset)`` for every HTTP response record in an open WARC stream."""
-    iterator = ArchiveIterator(handle)
-    for record in iterator:
-        if record.rec_type == "response" and record.http_headers is not None:
-            yield _stored(record), iterator.get_record_offset()
+    """``(StoredResponse, offset)`` for every HTTP response record in an open WARC stream (ARC
+    records read as WARC), and every ``resource`` record (a page kept without HTTP headers).
+
+    A record that cannot be read ends the stream with :class:`UnreadableArchive` naming what is
+    wrong; the records before it have been yielded.
+    """
+    iterator = ArchiveIterator(handle, arc2warc=True)
+    try:
+        for record in iterator:
+            if record.rec_type == "response" and record.http_headers is not None:
+                yield _stored(record), iterator.get_record_offset()
+            elif record.rec_type == "resource":
+                yield _stored_resource(record), iterator.get_record_offset()
+    except ArchiveLoadFailed as error:
+        raise UnreadableArchive(_why(error)) from None
+
+
+class UnreadableArchive(ValueError):
+    """A WARC/ARC stream that cannot be read (on), with a one-line reason."""
+
+
+def _why(error: ArchiveLoadFailed) -> str:
+    """One line saying what is wrong with an archive warcio refused, and what to do."""
+    text = str(error)
+    if "non-chunked gzip" in text:
+        return ("compressed as a whole file, not record by record; recompress it with "
+                "`warcio recompress FILE NEW_FILE` and import NEW_FILE")
+    first = text.splitlines()[0] if text else type(error).__name__
+    return f"a record cannot be read ({first[:120]})"
 
 
 def _stored(record) -> StoredResponse:
-    """A StoredResponse from a warcio record (payload read in full)."""
+    """A StoredResponse from a warcio response record (payload read in full and decoded)."""
     status = int(record.http_headers.get_statuscode() or 0)
     return StoredResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,
         headers=list(record.http_headers.headers),
-        body=record.content_stream().read(),
+        body=_payload(record),
         warc_date=record.rec_headers.get_header("WARC-Date"),
     )
+
+
+def _stored_resource(record) -> StoredResponse:
+    """A StoredResponse from a ``resource`` record: status 200, its Content-Type as the header."""
+    content_type = record.rec_headers.get_header("Content-Type") or "application/octet-stream"
+    return StoredResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=200,
+        headers=[("Content-Type", content_type)],
+        body=record.raw_stream.read(),
+        warc_date=record.rec_headers.get_header("WARC-Date"),
+    )
+
+
+def _payload(record) -> bytes:
+    """The record's payload with its Content-Encoding undone; the bytes as stored when the
+    encoding cannot be undone (a body warcio's decoder fails on is still kept)."""
+    raw = record.raw_stream.read()
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    if not encoding or encoding == "identity":
+        return raw
+    try:
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            try:
+                return zlib.decompressobj(47).decompress(raw)  # gzip or zlib wrapper
+            except zlib.error:
+                return zlib.decompressobj(-15).decompress(raw)  # deflate without a wrapper
+        if encoding == "br":
+            import brotli
+
+            return brotli.decompress(raw)
+    except Exception:  # a damaged or mislabelled body: keep what was stored
+        return raw
+    return raw

@@ -98,7 +98,7 @@ def test_import_of_another_tools_warc_yields_the_same_articles(crawled, portal, 
     db = tmp_path / "imported.db"
     result = invoke("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
     assert 0 == result.exit_code, result.stderr[-2000:]
-    assert f"import: {len(urls)} new" in result.stdout
+    assert f"import: {len(urls)} records; articles: {len(urls)} new" in result.stdout
     sites = ("sample-hoankiem", "sample-caugiay")
     crawled_rows = [r for r in articles(crawled["db"]) if r["site"] in sites]
     imported = articles(db)
