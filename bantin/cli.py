@@ -26,7 +26,20 @@ FAST_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
                        "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "LOG_LEVEL": "WARNING"}
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: a file that is not a bantin archive is one line of error, exit 1."""
+
+    def invoke(self, ctx):
+        """Run the command; a corrupt or foreign archive file becomes a one-line error."""
+        from pipelines.storage import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="bantin")
 def cli() -> None:
     """bantin: archive Hanoi district and ward portal bulletins into SQLite, browse with Datasette."""
@@ -61,6 +74,7 @@ def crawl(site_names, all_sites, statuses, start_urls, db, full, sites_file, ove
             raise RegistryError("no site to crawl")
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
+    _check_archive(db)
     stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()),
                       mode="full" if full else "incremental")
     if stats.get("bantin/disk_full"):
@@ -177,7 +191,15 @@ def serve(db, host, port) -> None:
     """
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `bantin crawl` or `bantin demo` first")
+    _check_archive(db)
     _serve(db, host, port)
+
+
+def _check_archive(db: str) -> None:
+    """Refuse, before any work, a file that is not a bantin archive (see ``storage.check_archive``)."""
+    from pipelines.storage import check_archive
+
+    check_archive(db)
 
 
 def _serve(db: str, host: str, port: int) -> None:
@@ -207,6 +229,7 @@ def demo(db, no_serve, port) -> None:
     from sampleportal.registry import sample_sites
     from sampleportal.server import SamplePortal
 
+    _check_archive(db)
     with SamplePortal() as portal:
         sites = [SiteConfig(**entry) for entry in sample_sites(portal)]
         for site in sites:
@@ -357,6 +380,7 @@ def publish(folder, db) -> None:
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}")
+    _check_archive(db)
     try:
         files = write_snapshot(Path(db), Path(folder), Path(__file__).resolve().parents[1],
                                datasette_metadata(Path(folder) / "archive.db", db))

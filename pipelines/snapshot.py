@@ -49,11 +49,33 @@ datasette_bantin = ["templates/*.html", "metadata.yml"]
 
 def write_snapshot(db_path: Path, folder: Path, project_root: Path, metadata: dict) -> list[str]:
     """Write the snapshot of ``db_path`` into ``folder``, with the Datasette ``metadata`` for it;
-    return the names of the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    return the names of the files written. A snapshot that fails half-way is removed whole
+    (the folder too, when this call made it)."""
     target = folder / SNAPSHOT_DB
     if target.exists():
         raise FileExistsError(f"{target} exists: publish into an empty folder")
+    made_folder = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    before = set(folder.iterdir())
+    try:
+        return _write(db_path, folder, project_root, metadata)
+    except BaseException:
+        _remove_new(folder, before, made_folder)
+        raise
+
+
+def _remove_new(folder: Path, before: set[Path], made_folder: bool) -> None:
+    """Remove what a failed snapshot wrote into ``folder`` (and the folder, if it made it)."""
+    if made_folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for path in set(folder.iterdir()) - before:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _write(db_path: Path, folder: Path, project_root: Path, metadata: dict) -> list[str]:
+    """The snapshot's files, written into an existing ``folder``."""
+    target = folder / SNAPSHOT_DB
     source = sqlite_utils.Database(db_path)
     source.execute("vacuum into ?", [str(target)])
     source.close()

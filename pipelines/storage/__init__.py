@@ -27,12 +27,29 @@ from pipelines.storage.runs import (
     save_sites,
     start_run,
 )
-from pipelines.storage.schema import ensure_schema, open_archive
+from pipelines.storage.schema import ArchiveError, check_archive, ensure_schema, open_archive
 
 __all__ = [
-    "add_capture", "archive_state", "article_captures", "capture_with_content", "complete_sites",
+    "ArchiveError",
+    "add_capture",
+    "archive_state",
+    "article_captures",
+    "capture_with_content",
+    "check_archive",
+    "complete_sites",
     "ensure_schema",
-    "failed_urls", "finish_run", "link_copies", "load_sites", "mark_gone", "open_archive",
-    "payload_capture", "quality", "record_site_state", "save_articles", "save_failures",
-    "save_sites", "start_run", "summary",
+    "failed_urls",
+    "finish_run",
+    "link_copies",
+    "load_sites",
+    "mark_gone",
+    "open_archive",
+    "payload_capture",
+    "quality",
+    "record_site_state",
+    "save_articles",
+    "save_failures",
+    "save_sites",
+    "start_run",
+    "summary",
 ]

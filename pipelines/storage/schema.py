@@ -6,6 +6,8 @@ ever dropped.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import sqlite_utils
@@ -23,6 +25,7 @@ ARTICLE_COLUMNS = {
     "published_year": int, "published_month": str, "has_views": int, "state": str,
     "author_names": str,
 }
+ARCHIVE_MARK = "articles"  # the table every bantin archive has
 ARTICLE_FK = [("article_id", "articles", "id")]
 TABLES = {
     "articles": {"columns": ARTICLE_COLUMNS, "pk": "id", "not_null": ["site", "url", "title"]},
@@ -164,8 +167,33 @@ def fetch_rows(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
+class ArchiveError(ValueError):
+    """A file that is not a bantin archive (corrupt, or another program's database); one line."""
+
+
+def check_archive(path: str | Path) -> None:
+    """Raise :class:`ArchiveError` unless ``path`` is absent, empty, or a bantin archive.
+
+    Read-only: a corrupt file or another program's SQLite database is left as it was found.
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.Error as error:
+        raise ArchiveError(f"{path} is not a bantin archive: {error}") from None
+    if tables and ARCHIVE_MARK not in tables:
+        listed = ", ".join(sorted(tables)[:5])
+        raise ArchiveError(f"{path} is another program's database (tables: {listed}), not a bantin "
+                           "archive: give a new file name or an archive bantin made")
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the archive at ``path`` in WAL mode with the schema in place."""
+    """Open (creating if needed) the archive at ``path`` in WAL mode with the schema in place;
+    :class:`ArchiveError` for a corrupt file or another program's database."""
+    check_archive(path)
     db = sqlite_utils.Database(path)
     db.enable_wal()
     # WAL with synchronous=NORMAL: a crash of the process (even SIGKILL) loses nothing committed;
