@@ -286,11 +286,16 @@ def reextract(db, sites_file) -> None:
             for item in items:
                 yield item
                 bar.update(1)
-        outcomes = replay.reextract(archive, folder, sites, progress)
+        outcomes, missing = replay.reextract(archive, folder, sites, progress)
     archive.close()
     click.echo(f"reextract: {outcomes.get('changed', 0)} changed, {outcomes.get('unchanged', 0)} "
                f"unchanged, {outcomes.get('new', 0)} new, {outcomes.get('kept', 0)} kept "
                f"(worse extraction), {outcomes.get('not_article', 0)} not articles")
+    for name, count in sorted(missing.items()):
+        click.echo(f"Error: capture file {folder / name} is missing ({count} captures not re-read)",
+                   err=True)
+    if missing:
+        raise SystemExit(1)
 
 
 @cli.command("import-warc")
@@ -307,12 +312,13 @@ def import_warc(files, db, sites_file) -> None:
     Example: bantin import-warc hoankiem-2024.warc.gz --db archive.db
     """
     from pipelines import replay, storage
+    from pipelines.warc import captures_folder
 
     archive = storage.open_archive(db)
     sites = _archive_sites(archive, sites_file)
     try:
         with click.progressbar([Path(f) for f in files], label="importing") as bar:
-            outcomes, problems = replay.import_archives(archive, list(bar), sites)
+            outcomes, problems = replay.import_archives(archive, list(bar), sites, captures_folder(db))
     finally:
         archive.close()
     click.echo(f"import: {outcomes.get('imported', 0)} records; articles: {outcomes.get('new', 0)} new, "

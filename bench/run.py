@@ -268,7 +268,7 @@ def reextract(folder: Path, args) -> tuple[list, list]:
             count += 1
     writer.close()
     started = time.perf_counter()
-    outcomes = replay.reextract(db, folder / "captures", [dataclasses.replace(s) for s in sites])
+    outcomes, _missing = replay.reextract(db, folder / "captures", [dataclasses.replace(s) for s in sites])
     seconds = time.perf_counter() - started
     db.close()
     rate = count / seconds

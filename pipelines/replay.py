@@ -8,6 +8,8 @@ file they came from, and archives the articles among them through the same extra
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,20 +29,28 @@ from crawler.sites import SiteConfig, adhoc_site
 from pipelines import storage, warc
 
 BATCH = 50
+IMPORTED = "imported"  # where imported files are kept, under the archive's captures folder
 
 
 def reextract(db, captures_folder: Path, sites: list[SiteConfig],
-              progress: Callable[[list], Iterable] = iter) -> Counter:
-    """Rebuild article rows from their captures; returns outcome counts (``changed`` etc.).
+              progress: Callable[[list], Iterable] = iter) -> tuple[Counter, dict[str, int]]:
+    """Rebuild article rows from their captures; returns outcome counts (``changed`` etc.) and
+    the capture files that have gone missing, with how many captures each held (those captures
+    are left out; every other one is re-extracted).
 
     ``sites`` are the site configurations (family, groupId) to extract with; ``progress`` wraps
     the list of captures (a progress bar).
     """
-    records, outcomes = [], Counter()
+    records, outcomes, missing = [], Counter(), Counter()
     captures = [c for c in storage.article_captures(db) if parse_article_ref(c["url"])]
     with OpenWarcFiles(captures_folder) as files:
         for capture in progress(captures):
-            stored = files.read(storage.payload_capture(db, capture))
+            payload = storage.payload_capture(db, capture)
+            try:
+                stored = files.read(payload)
+            except FileNotFoundError:
+                missing[payload["warc_file"].partition(warc.WACZ_SEPARATOR)[0]] += 1
+                continue
             record = _article_record(capture["url"], stored, capture, sites)
             if record is None:
                 outcomes["not_article"] += 1
@@ -51,7 +61,7 @@ def reextract(db, captures_folder: Path, sites: list[SiteConfig],
                 records = []
     outcomes += storage.save_articles(db, records, change="reextracted")
     storage.link_copies(db)
-    return outcomes
+    return outcomes, dict(missing)
 
 
 class OpenWarcFiles:
@@ -82,22 +92,28 @@ class OpenWarcFiles:
         return warc.response_at(self.handles[location], capture["offset"])
 
 
-def import_archives(db, paths: list[Path], sites: list[SiteConfig],
+def import_archives(db, paths: list[Path], sites: list[SiteConfig], captures_folder: Path,
                     progress: Callable[[list], Iterable] = iter) -> tuple[Counter, list[str]]:
     """Index and extract the responses of WARC, ARC and WACZ files.
 
-    Returns outcome counts (``new``, ``changed``, ``imported`` records …) and one line per file
-    that could not be read in full, naming it and what is wrong; the records read before the
-    problem, and every other file, are imported all the same.
+    Each file is first copied into the archive's own captures (``imported/`` under
+    ``captures_folder``), so re-extraction never depends on where the user keeps it. Returns
+    outcome counts (``new``, ``changed``, ``imported`` records …) and one line per file that could
+    not be read in full, naming it and what is wrong; the records read before the problem, and
+    every other file, are imported all the same.
     """
     outcomes, problems = Counter(), []
     for path in progress([Path(p).resolve() for p in paths]):
-        records = []
+        records, kept, read = [], None, 0
         try:
-            for location, stored, offset in _responses(path):
+            kept = keep_copy(path, Path(captures_folder))
+            for location, stored, offset in _responses(kept, Path(captures_folder)):
                 records += _import_record(db, location, stored, offset, sites, outcomes)
+                read += 1
         except (warc.UnreadableArchive, zipfile.BadZipFile, OSError, EOFError) as error:
             problems.append(f"{path.name}: {_problem(error)}")
+            if kept is not None and not read:  # nothing of it was imported: keep no copy
+                kept.unlink(missing_ok=True)
         outcomes += storage.save_articles(db, records, change="reextracted")
     storage.link_copies(db)
     return outcomes, problems
@@ -155,20 +171,38 @@ def site_for(url: str, sites: list[SiteConfig], name: str | None = None) -> Site
     return next((site for site in sites if site.owns(url)), None) or adhoc_site([url])
 
 
-def _responses(path: Path) -> Iterator[tuple[str, warc.StoredResponse, int]]:
-    """``(location, response, offset)`` of every response in a WARC, or in each WARC of a WACZ."""
+def keep_copy(path: Path, captures_folder: Path) -> Path:
+    """``path`` copied into ``captures_folder/imported/`` as ``<sha256 prefix>-<name>`` (once:
+    the same file imported again is the same copy); the copy's path."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    kept = captures_folder / IMPORTED / f"{digest.hexdigest()[:16]}-{path.name}"
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(kept.name + ".part")
+        shutil.copyfile(path, partial)
+        partial.replace(kept)
+    return kept
+
+
+def _responses(path: Path, folder: Path) -> Iterator[tuple[str, warc.StoredResponse, int]]:
+    """``(location, response, offset)`` of every response in a WARC, or in each WARC of a WACZ;
+    locations are relative to the captures ``folder``."""
+    relative = str(path.relative_to(folder))
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as package:
             members = [n for n in package.namelist() if n.endswith((".warc", ".warc.gz"))]
         for member in members:
-            location = f"{path}{warc.WACZ_SEPARATOR}{member}"
-            with warc.open_warc(Path("/"), location) as handle:
+            location = f"{relative}{warc.WACZ_SEPARATOR}{member}"
+            with warc.open_warc(folder, location) as handle:
                 for stored, offset in warc.iter_responses(handle):
                     yield location, stored, offset
         return
     with open(path, "rb") as handle:
         for stored, offset in warc.iter_responses(handle):
-            yield str(path), stored, offset
+            yield relative, stored, offset
 
 
 def _index_import(db, location: str, stored: warc.StoredResponse, offset: int,

@@ -3,6 +3,7 @@ files written by another tool (warcio's own writer)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import sqlite3
@@ -104,8 +105,29 @@ def test_import_of_another_tools_warc_yields_the_same_articles(crawled, portal, 
     imported = articles(db)
     assert [{k: v for k, v in r.items() if k != "duplicate_of"} for r in crawled_rows] == \
         [{k: v for k, v in r.items() if k != "duplicate_of"} for r in imported]
-    location = str(source.resolve()) + ("#archive/data.warc.gz" if packaging == "wacz" else "")
+    kept = f"imported/{hashlib.sha256(source.read_bytes()).hexdigest()[:16]}-{source.name}"
+    location = kept + ("#archive/data.warc.gz" if packaging == "wacz" else "")
     provenance = rows(db, "select distinct origin, warc_file from captures")
     assert [("import", location)] == [(p["origin"], p["warc_file"]) for p in provenance]
+    assert source.read_bytes() == (tmp_path / "captures" / kept).read_bytes()
     again = invoke("import-warc", str(source), "--db", str(db), "--sites", str(crawled["sites"]))
     assert f"{len(urls)} records imported before" in again.stdout
+    source.unlink()  # the user moves their file away: the archive keeps its own copy
+    with sqlite3.connect(db) as connection:
+        connection.execute("update articles set body = 'hỏng'")
+    connection.close()
+    reread = invoke("reextract", "--db", str(db), "--sites", str(crawled["sites"]))
+    assert 0 == reread.exit_code, reread.stderr
+    assert f"reextract: {len(urls)} changed," in reread.stdout
+
+
+def test_a_capture_file_gone_missing_is_one_line_and_the_rest_is_re_read(archive_copy):
+    files = [row["warc_file"] for row in rows(archive_copy, "select distinct warc_file from captures "
+                                              "where warc_file is not null order by warc_file")]
+    lost = archive_copy.parent / "captures" / files[0]
+    lost.unlink()
+    result = invoke("reextract", "--db", str(archive_copy))
+    assert 1 == result.exit_code
+    assert [f"Error: capture file {lost} is missing"] == [
+        line.split(" (")[0] for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert "reextract: " in result.stdout
