@@ -115,8 +115,28 @@ def import_archives(db, paths: list[Path], sites: list[SiteConfig], captures_fol
             if kept is not None and not read:  # nothing of it was imported: keep no copy
                 kept.unlink(missing_ok=True)
         outcomes += storage.save_articles(db, records, change="reextracted")
+    outcomes["revisits_unresolved"] = storage.resolve_revisits(db)
+    outcomes += storage.save_articles(db, _revisited_articles(db, sites, Path(captures_folder)),
+                                      change="reextracted")
     storage.link_copies(db)
     return outcomes, problems
+
+
+def _revisited_articles(db, sites: list[SiteConfig], folder: Path) -> list[dict]:
+    """Article records of imported revisits of article pages, read from the records holding
+    their payloads (in this archive, from any file, of any URL with the same payload)."""
+    records = []
+    revisits = db.query("select * from captures where origin = 'import' and record_type = 'revisit' "
+                        "and refers_to is not null and status = 200")
+    with OpenWarcFiles(folder) as files:
+        for capture in revisits:
+            if not parse_article_ref(capture["url"]):
+                continue
+            stored = files.read(storage.payload_capture(db, capture))
+            record = _article_record(capture["url"], stored, capture, sites)
+            if record is not None:
+                records.append(record)
+    return records
 
 
 def _import_record(db, location: str, stored: warc.StoredResponse, offset: int,
@@ -134,6 +154,9 @@ def _import_record(db, location: str, stored: warc.StoredResponse, offset: int,
         outcomes["already_imported"] += 1
         return []
     outcomes["imported"] += 1
+    if stored.record_type == "revisit":
+        outcomes["revisits"] += 1  # read once the record holding its payload is known
+        return []
     record = _article_record(stored.url, stored, capture, sites) \
         if parse_article_ref(stored.url) and stored.status == 200 else None
     return [record] if record is not None else []
@@ -212,10 +235,11 @@ def _index_import(db, location: str, stored: warc.StoredResponse, offset: int,
     if seen:
         return None
     fetched_at = _iso(stored.warc_date)
+    text = None if stored.record_type == "revisit" else stored.body.decode("utf-8", errors="replace")
     capture = {
         "url": stored.url, "site": site_for(stored.url, sites).name, "status": stored.status,
-        "fetched_at": fetched_at, "record_type": "response", "digest": None,
-        "content_digest": warc.content_digest(stored.body.decode("utf-8", errors="replace")),
+        "fetched_at": fetched_at, "record_type": stored.record_type, "digest": stored.payload_digest,
+        "content_digest": warc.content_digest(text) if text is not None else None,
         "warc_file": location, "offset": offset, "length": None, "origin": "import",
     }
     capture["id"] = storage.add_capture(db, capture)

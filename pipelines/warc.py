@@ -189,6 +189,8 @@ class StoredResponse:
     headers: list[tuple[str, str]]
     body: bytes
     warc_date: str
+    record_type: str = "response"  # or "revisit": no payload of its own, see payload_digest
+    payload_digest: str | None = None  # WARC-Payload-Digest as written (``sha1:…``)
 
 
 def captures_folder(db_path: str | Path) -> Path:
@@ -232,7 +234,8 @@ def read_response(path: Path, offset: int) -> StoredResponse:
 
 def iter_responses(handle):
     """``(StoredResponse, offset)`` for every HTTP response record in an open WARC stream (ARC
-    records read as WARC), and every ``resource`` record (a page kept without HTTP headers).
+    records read as WARC), every ``resource`` record (a page kept without HTTP headers) and every
+    ``revisit`` record (no body: its payload is another record's, named by its payload digest).
 
     A record that cannot be read ends the stream with :class:`UnreadableArchive` naming what is
     wrong; the records before it have been yielded.
@@ -244,6 +247,8 @@ def iter_responses(handle):
                 yield _stored(record), iterator.get_record_offset()
             elif record.rec_type == "resource":
                 yield _stored_resource(record), iterator.get_record_offset()
+            elif record.rec_type == "revisit":
+                yield _stored_revisit(record), iterator.get_record_offset()
     except ArchiveLoadFailed as error:
         raise UnreadableArchive(_why(error)) from None
 
@@ -271,6 +276,22 @@ def _stored(record) -> StoredResponse:
         headers=list(record.http_headers.headers),
         body=_payload(record),
         warc_date=record.rec_headers.get_header("WARC-Date"),
+        payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+    )
+
+
+def _stored_revisit(record) -> StoredResponse:
+    """A StoredResponse for a ``revisit`` record: its headers (if kept), no body, and the payload
+    digest that names the record holding the payload."""
+    headers = record.http_headers
+    return StoredResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(headers.get_statuscode() or 0) if headers is not None else 0,
+        headers=list(headers.headers) if headers is not None else [],
+        body=b"",
+        warc_date=record.rec_headers.get_header("WARC-Date"),
+        record_type="revisit",
+        payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
     )
 
 

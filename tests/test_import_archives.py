@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -37,9 +38,9 @@ def web_pages_in(path: Path) -> int:
 
 def _count(handle) -> int:
     """Web-page records in an open WARC/ARC stream: responses that hold an HTTP answer (an ARC
-    record of length -1 holds none) and resources, of http(s) URLs."""
+    record of length -1 holds none), resources and revisits, of http(s) URLs."""
     return sum(1 for record in ArchiveIterator(handle, arc2warc=True)
-               if (record.rec_type == "resource"
+               if (record.rec_type in ("resource", "revisit")
                    or (record.rec_type == "response" and record.http_headers is not None))
                and (record.rec_headers.get_header("WARC-Target-URI") or "").startswith("http"))
 
@@ -75,3 +76,26 @@ def test_one_bad_file_stops_none_of_the_others(tmp_path):
     before = int(re.search(r"(\d+) records imported before", result.stdout).group(1))
     # files the samples hold twice (the same bytes under two folders) are kept and read once
     assert sum(map(web_pages_in, good)) <= int(IMPORTED.search(result.stdout).group(1)) + before
+
+
+def test_revisits_are_resolved_to_their_original_also_across_files_and_urls(tmp_path):
+    db = tmp_path / "a.db"
+    revisit, original = SAMPLES / "pywb" / "example-url-agnostic-revisit.warc.gz", \
+        SAMPLES / "pywb" / "example-url-agnostic-orig.warc.gz"
+    assert 0 == invoke("import-warc", str(revisit), "--db", str(db)).exit_code  # before its original
+    assert 0 == invoke("import-warc", str(original), "--db", str(db)).exit_code
+    with sqlite3.connect(db) as conn:
+        found = conn.execute("select r.url, o.url, o.record_type from captures r join captures o "
+                             "on o.id = r.refers_to where r.record_type = 'revisit'").fetchall()
+    conn.close()
+    assert [("http://test@example.com/", "http://example.iana.org/", "response")] == found
+    dupes = invoke("import-warc", str(SAMPLES / "pywb" / "dupes.warc.gz"), "--db", str(tmp_path / "d.db"))
+    with sqlite3.connect(tmp_path / "d.db") as conn:
+        left = conn.execute("select url from captures where record_type = 'revisit' and refers_to is null "
+                            "order by url").fetchall()
+        same_url = conn.execute("select count(*) from captures r join captures o on o.id = r.refers_to "
+                                "where r.url = o.url").fetchone()[0]
+    conn.close()
+    assert 0 == dupes.exit_code
+    assert 1 == same_url  # http://example.com, whose original is in the same file
+    assert 8 == len(left)  # www.iana.org's 8 revisits of payloads this file does not hold

@@ -18,6 +18,7 @@ from pipelines.storage.captures import (
     article_captures,
     capture_with_content,
     payload_capture,
+    resolve_revisits,
 )
 from pipelines.storage.runs import (
     complete_sites,
@@ -47,6 +48,7 @@ __all__ = [
     "payload_capture",
     "quality",
     "record_site_state",
+    "resolve_revisits",
     "save_articles",
     "save_failures",
     "save_sites",
