@@ -44,7 +44,8 @@ def test_one_line_a_non_zero_exit_and_nothing_touched(make, command, tmp_path):
     before = db.read_bytes()
     result = invoke(*[part.format(folder=tmp_path) for part in command], "--db", str(db))
     assert 1 == result.exit_code
-    assert [f"Error: {db}"] == [line[: len(f"Error: {db}")] for line in result.stderr.splitlines()]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert [f"Error: {db}"] == [line[: len(f"Error: {db}")] for line in errors]
     assert "not a bantin archive" in result.stderr
     assert before == db.read_bytes()
     assert ["given.db"] == sorted(p.name for p in tmp_path.iterdir())
@@ -54,7 +55,7 @@ def test_import_into_another_program_s_database_is_refused(tmp_path):
     db = tmp_path / "theirs.db"
     foreign(db)
     result = invoke("import-warc", str(ANY_FILE), "--db", str(db))
-    assert (1, 1) == (result.exit_code, len(result.stderr.splitlines()))
+    assert (1, 1) == (result.exit_code, result.stderr.count("Error:"))
     with sqlite3.connect(db) as conn:
         assert [("users",)] == conn.execute("select name from sqlite_master").fetchall()
     conn.close()

@@ -53,7 +53,9 @@ def test_the_samples_are_there():
 def test_each_file_imports_or_says_in_one_line_what_is_wrong(path, tmp_path):
     result = invoke("import-warc", str(path), "--db", str(tmp_path / "a.db"))
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert "Traceback" not in result.stdout + result.stderr
+    # (an exception of the command itself would fail the test: CliRunner lets it through; the
+    # captured stderr is the whole process's, where a test server's thread may also write)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     if path.name in WHOLE_FILE_GZIP:
         line = (f"Error: {path.name}: compressed as a whole file, not record by record; recompress "
                 "it with `warcio recompress FILE NEW_FILE` and import NEW_FILE")
