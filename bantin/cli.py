@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 
+from bantin.orchestrate import archive_sites, archived_counts, print_crawl_report, run_crawl, serve_archive
 from crawler.sites import (
     RegistryError,
     SiteConfig,
@@ -21,7 +21,6 @@ from crawler.sites import (
 DEFAULT_DB = "archive.db"
 # Facet suggestions scan every column of a large table on each page: the configured facets are
 # enough, and pages stay fast at a million articles.
-SERVE_SETTINGS = ("--setting", "suggest_facets", "off", "--setting", "facet_time_limit_ms", "500")
 FAST_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
                        "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "LOG_LEVEL": "WARNING"}
 
@@ -80,7 +79,7 @@ def crawl(site_names, all_sites, statuses, start_urls, db, full, sites_file, ove
     if stats.get("bantin/disk_full"):
         raise click.ClickException(f"disk full while writing {db} or its captures; crawl stopped, "
                                    f"the archive is consistent: {stats['bantin/disk_full']}")
-    _print_crawl_report(db, stats)
+    print_crawl_report(db, stats)
     if not stats.get("response_received_count"):
         raise click.ClickException("no page could be fetched: check the start URLs and the network")
 
@@ -105,43 +104,6 @@ def _parse_settings(pairs) -> dict[str, str]:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
         settings[name] = value
     return settings
-
-
-def run_crawl(sites: list[SiteConfig], db: str, overrides: dict[str, str],
-              registry: list[SiteConfig] | None = None, mode: str = "incremental") -> dict:
-    """Run the portal spider over ``sites`` into ``db`` (blocks); return the crawl stats.
-
-    ``registry`` lists every known site, so copies of their articles can be linked; ``mode`` is
-    ``incremental`` (new and recent articles) or ``full``.
-    """
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    from crawler.spiders.portal import PortalSpider
-
-    settings = Settings()
-    settings.setmodule("settings", priority="project")
-    settings.set("BANTIN_DB", db, priority="cmdline")
-    settings.setdict(overrides, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, sites=sites, registry=registry, mode=mode)
-    process.start()
-    return crawler.stats.get_stats()
-
-
-def _print_crawl_report(db: str, stats: dict) -> None:
-    """Print the crawl's summary line and the archive's per-site counts."""
-    from crawler.spiders.portal import format_summary
-    from pipelines import storage
-
-    click.echo(f"crawl: {format_summary(stats)}")
-    archive = storage.open_archive(db)
-    for row in storage.summary(archive):
-        copies = f" (+{row['copies']} copies of other sites' articles)" if row["copies"] else ""
-        click.echo(f"  {row['site']}: {row['articles']} articles{copies}, {row['images']} images, "
-                   f"{row['authors']} authors")
-    archive.close()
 
 
 @cli.command()
@@ -192,7 +154,7 @@ def serve(db, host, port) -> None:
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `bantin crawl` or `bantin demo` first")
     _check_archive(db)
-    _serve(db, host, port)
+    serve_archive(db, host, port)
 
 
 def _check_archive(db: str) -> None:
@@ -200,21 +162,6 @@ def _check_archive(db: str) -> None:
     from pipelines.storage import check_archive
 
     check_archive(db)
-
-
-def _serve(db: str, host: str, port: int) -> None:
-    """Run Datasette on ``db`` with the project's metadata until interrupted."""
-    from datasette.cli import cli as datasette_cli
-
-    from datasette_bantin.metadata import datasette_metadata
-
-    with tempfile.TemporaryDirectory() as folder:
-        metadata = Path(folder) / "metadata.json"
-        metadata.write_text(json.dumps(datasette_metadata(db), ensure_ascii=False), encoding="utf-8")
-        click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)")
-        arguments = ["serve", db, "--metadata", str(metadata), "--host", host, "--port", str(port),
-                     *SERVE_SETTINGS]
-        datasette_cli.main(args=arguments, prog_name="datasette", standalone_mode=False)
 
 
 @cli.command()
@@ -235,9 +182,9 @@ def demo(db, no_serve, port) -> None:
         for site in sites:
             click.echo(f"sample portal: {site.name} at {site.start_urls[0].rsplit('/', 1)[0]}/")
         stats = run_crawl(sites, db, FAST_LOCAL_SETTINGS)
-    _print_crawl_report(db, stats)
+    print_crawl_report(db, stats)
     if not no_serve:
-        _serve(db, "127.0.0.1", port)
+        serve_archive(db, "127.0.0.1", port)
 
 
 @cli.command("sample-portal")
@@ -278,7 +225,7 @@ def reextract(db, sites_file) -> None:
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}")
     archive = storage.open_archive(db)
-    sites = _archive_sites(archive, sites_file)
+    sites = archive_sites(archive, sites_file)
     folder = captures_folder(db)
     with click.progressbar(length=0, label="re-extracting") as bar:
         def progress(items):
@@ -315,7 +262,7 @@ def import_warc(files, db, sites_file) -> None:
     from pipelines.warc import captures_folder
 
     archive = storage.open_archive(db)
-    sites = _archive_sites(archive, sites_file)
+    sites = archive_sites(archive, sites_file)
     try:
         with click.progressbar([Path(f) for f in files], label="importing") as bar:
             outcomes, problems = replay.import_archives(archive, list(bar), sites, captures_folder(db))
@@ -329,16 +276,6 @@ def import_warc(files, db, sites_file) -> None:
         click.echo(f"Error: {problem}", err=True)
     if problems:
         raise SystemExit(1)
-
-
-def _archive_sites(archive, sites_file) -> list[SiteConfig]:
-    """Sites known to the archive (as crawled), the registry, and a user's file."""
-    from pipelines import storage
-
-    known = {row["name"]: SiteConfig(**{k: row[k] for k in SiteConfig.__dataclass_fields__})
-             for row in storage.load_sites(archive)}
-    registry = load_registry(*([sites_file] if sites_file else []))
-    return list({**registry, **known}.values())
 
 
 @cli.command()
@@ -410,24 +347,11 @@ def sites(sites_file, db) -> None:
         registry = load_registry(*([sites_file] if sites_file else []))
     except RegistryError as error:
         raise click.ClickException(str(error)) from error
-    counts = _archived_counts(db)
+    counts = archived_counts(db)
     click.echo("name\tdisplay name\tfamily\tstatus\tarticles")
     for site in registry.values():
         click.echo(f"{site.name}\t{site.display_name or ''}\t{site.family}\t{site.status}\t"
                    f"{counts.get(site.name, 0)}")
-
-
-def _archived_counts(db: str) -> dict[str, int]:
-    """Articles archived per site in ``db`` (copies of other sites' articles not counted)."""
-    from pipelines import storage
-
-    if not Path(db).exists():
-        return {}
-    archive = storage.open_archive(db)
-    try:
-        return {row["site"]: row["articles"] for row in storage.summary(archive)}
-    finally:
-        archive.close()
 
 
 if __name__ == "__main__":
