@@ -16,7 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 from helpers import PROJECT_ROOT, invoke
 
 # ``BANTIN_REALWORLD`` names the realworld folder elsewhere, as for the mirror's tests.
-SAMPLES = Path(os.environ.get("BANTIN_REALWORLD", PROJECT_ROOT.parent / "shared" / "realworld")) / "warc-samples"
+REALWORLD = Path(os.environ.get("BANTIN_REALWORLD", PROJECT_ROOT.parent / "shared" / "realworld"))
+SAMPLES = REALWORLD / "warc-samples"
 if not SAMPLES.is_dir():
     pytest.skip("../shared/realworld is absent: real-archive tests skipped", allow_module_level=True)
 
