@@ -121,7 +121,7 @@ class TemplateArticlePage:
         above = _line_above_date(parts, inside)
         if above is not None:
             return parts[above].text, above
-        page_title = parsing.strip_site_suffix(page_title_text(self.root))
+        page_title = parsing.strip_site_suffix(anchors.document_title(self.root))
         if page_title:
             return page_title, None
         raise NotAnArticle("no_title", "no title")
@@ -256,15 +256,6 @@ def _content_indexes(parts: list, inside: list[bool], date_index: int | None,
 def _long(part) -> bool:
     """True for a long paragraph (kept even when printed above the date line)."""
     return isinstance(part, Text) and len(part.text.split()) > LONG_PARAGRAPH_WORDS
-
-
-PAGE_TITLE = compiled_xpath("descendant-or-self::title/text()")
-
-
-def page_title_text(root) -> str:
-    """The first text of the page's ``<title>`` as written (``""`` when it has none)."""
-    found = PAGE_TITLE(root)
-    return found[0] if found else ""
 
 
 def raise_if_error_page(root, *, check_headings: bool = False) -> None:
