@@ -87,7 +87,7 @@ def parse_credit(line: str) -> list[dict] | None:
             authors = _named(match.group("a"), roles_a)
             if roles_b:
                 authors += _named(match.group("b"), roles_b)
-            return _merge_roles(authors)
+            return merge_roles(authors)
     return None
 
 
@@ -99,8 +99,9 @@ def _named(names: str, roles: tuple[str, ...]) -> list[dict]:
     return [{"name": part, "roles": list(roles)} for part in parts if part]
 
 
-def _merge_roles(authors: list[dict]) -> list[dict]:
-    """Fold repeated names into one record whose roles keep first-seen order."""
+def merge_roles(authors: list[dict]) -> list[dict]:
+    """Fold repeated names of ``[{"name", "roles"}]`` into one record each, names and roles in
+    first-seen order (new dicts: the records given are not changed)."""
     merged: dict[str, dict] = {}
     for author in authors:
         entry = merged.setdefault(author["name"], {"name": author["name"], "roles": []})

@@ -58,12 +58,7 @@ class Reading:
 
     def add_authors(self, authors: list[dict]) -> None:
         """Credit ``authors`` (``[{"name", "roles"}]``), merging the roles of a name seen before."""
-        for author in authors:
-            known = next((a for a in self.authors if a["name"] == author["name"]), None)
-            if known is None:
-                self.authors.append({"name": author["name"], "roles": list(author["roles"])})
-            else:
-                known["roles"] += [r for r in author["roles"] if r not in known["roles"]]
+        self.authors = parsing.merge_roles(self.authors + authors)
 
 
 def _bare(text: str) -> str:
