@@ -19,7 +19,6 @@ import errno
 import logging
 import os
 import sqlite3
-import zlib
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,12 +180,10 @@ def _content_digest(response) -> str | None:
     """Content digest of a text response, decompressing a ``Content-Encoding`` body first."""
     if not isinstance(response, TextResponse):
         return None
-    if not response.headers.get("Content-Encoding"):
+    encoding = response.headers.get("Content-Encoding")
+    if not encoding:
         return warc.content_digest(response.text)
-    try:  # gzip or zlib wrapper, detected; never more than the download size limit
-        body = zlib.decompressobj(47).decompress(response.body, MAX_DECODED)
-    except zlib.error:
-        body = response.body
+    body = warc.decoded(response.body, encoding.decode("latin-1"), MAX_DECODED)
     return warc.content_digest(body.decode(response.encoding, errors="replace"))
 
 

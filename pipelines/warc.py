@@ -308,22 +308,27 @@ def _stored_resource(record) -> StoredResponse:
 
 
 def _payload(record) -> bytes:
-    """The record's payload with its Content-Encoding undone; the bytes as stored when the
-    encoding cannot be undone (a body warcio's decoder fails on is still kept)."""
-    raw = record.raw_stream.read()
-    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
-    if not encoding or encoding == "identity":
-        return raw
+    """The record's payload with its Content-Encoding undone (see :func:`decoded`)."""
+    return decoded(record.raw_stream.read(), record.http_headers.get_header("Content-Encoding"))
+
+
+def decoded(raw: bytes, encoding: str | None, max_bytes: int = 0) -> bytes:
+    """``raw`` with its HTTP Content-Encoding (gzip, deflate, br) undone, at most ``max_bytes``
+    bytes of it when given (a compression bomb stops there); the bytes as they are when the
+    encoding is none, unknown, or cannot be undone (a damaged or mislabelled body is kept)."""
+    encoding = (encoding or "").strip().lower()
     try:
         if encoding in ("gzip", "x-gzip", "deflate"):
             try:
-                return zlib.decompressobj(47).decompress(raw)  # gzip or zlib wrapper
+                return zlib.decompressobj(47).decompress(raw, max_bytes)  # gzip or zlib wrapper
             except zlib.error:
-                return zlib.decompressobj(-15).decompress(raw)  # deflate without a wrapper
+                return zlib.decompressobj(-15).decompress(raw, max_bytes)  # deflate, no wrapper
         if encoding == "br":
             import brotli
 
-            return brotli.decompress(raw)
-    except Exception:  # a damaged or mislabelled body: keep what was stored
+            if not max_bytes:
+                return brotli.decompress(raw)
+            return brotli.Decompressor().process(raw, output_buffer_limit=max_bytes)[:max_bytes]
+    except Exception:  # zlib.error, brotli.error
         return raw
     return raw
