@@ -32,7 +32,8 @@ LABEL = (r"(?:ngày\s*đăng|ngày\s*cập\s*nhật|ngày\s*xuất\s*bản|ngày
 DAY = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
 CLOCK = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?m\.?|sa|ch)\b)?"
 SEPARATOR = r"\s*(?:[|,–-]|lúc|at)?\s*"
-VIEWS = (r"(?:\s*[|,–·•-]?\s*(?P<views>(?:lượt\s*xem|lượt\s*đọc|lượt\s*truy\s*cập|view\s*count|views?)"
+VIEW_LABEL = r"(?:lượt\s*xem|lượt\s*đọc|lượt\s*truy\s*cập|view\s*count|views?)"
+VIEWS = (rf"(?:\s*[|,–·•-]?\s*(?P<views>{VIEW_LABEL}"
          r"\s*:?\s*[\d.,]+|[\d.,]+\s*lượt\s*(?:xem|đọc)))?")
 OPENING = rf"^\s*\(?\s*(?:{LABEL}\s*:?\s*)?(?:{WEEKDAY}\s*[,-]?\s*)?(?:{LABEL}\s*:?\s*)?"
 DATE_LINES = (
@@ -57,7 +58,7 @@ DATE_ANYWHERE = re.compile(
     rf"(?P<date>{CLOCK}\s*[-,|]?\s*{DAY}|{DAY}(?:\s*[|,–-]?\s*{CLOCK})?|\d{{1,3}}\s*(?:phút|giờ|ngày)\s*trước)",
     re.IGNORECASE,
 )
-VIEWS_ANYWHERE = re.compile(r"(?:lượt\s*xem|lượt\s*đọc|view\s*count|views?)\s*:?\s*\d[\d.,]*", re.IGNORECASE)
+VIEWS_ANYWHERE = re.compile(VIEW_LABEL + r"\s*:?\s*\d[\d.,]*", re.IGNORECASE)
 # A machine-readable date from a page's metadata (JSON-LD, ``article:published_time``, ``<time>``).
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Free text that may be a date for dateparser: a four-digit year of the portals' era.
