@@ -73,8 +73,9 @@ class TemplateArticlePage:
         parts = self._blocks(scope, container)
         legacy = repair_legacy_text(parts)
         inside = [part.inside for part in parts]
-        title, title_index = self._title(scope, parts, inside)
-        date_index, date_line = _find_date(parts, title_index, inside, fetched_at)
+        lines = _date_lines(parts)
+        title, title_index = self._title(scope, parts, inside, lines)
+        date_index, date_line = _find_date(parts, lines, title_index, inside, fetched_at)
         if date_line is None:
             date_line = anchors.structured_published(self.root)
         if date_line is None:
@@ -108,7 +109,8 @@ class TemplateArticlePage:
         skipped = frozenset(compiled(", ".join(self.EXCLUDED))(scope))  # one pass over the scope
         return blocks(scope, skipped, container)
 
-    def _title(self, scope, parts: list, inside: list[bool]) -> tuple[str, int | None]:
+    def _title(self, scope, parts: list, inside: list[bool],
+               lines: dict[int, dates.DateLine]) -> tuple[str, int | None]:
         """The title as printed and its block index: the line the document's own title names,
         else a title element, else the line above the date line, else ``<title>``."""
         texts = _texts_before_body(parts, inside)
@@ -118,7 +120,7 @@ class TemplateArticlePage:
         text = self._title_element_text(scope)
         if text:
             return text, _index_of_text(parts, text)
-        above = _line_above_date(parts, inside)
+        above = _line_above_date(parts, lines)
         if above is not None:
             return parts[above].text, above
         page_title = parsing.strip_site_suffix(anchors.document_title(self.root))
@@ -176,28 +178,28 @@ def _texts_before_body(parts: list, inside: list[bool]) -> list[tuple[int, str]]
     return found
 
 
-def _line_above_date(parts: list, inside: list[bool]) -> int | None:
+def _date_lines(parts: list) -> dict[int, dates.DateLine]:
+    """The blocks that read as date lines: block index -> DateLine, in page order."""
+    return {index: line for index, part in enumerate(parts)
+            if isinstance(part, Text) and (line := dates.parse_date_line(part.text))}
+
+
+def _line_above_date(parts: list, lines: dict[int, dates.DateLine]) -> int | None:
     """Index of the text block right above the first date line, or ``None``."""
-    previous = None
-    for index, part in enumerate(parts):
-        if not isinstance(part, Text):
-            continue
-        if dates.parse_date_line(part.text):
-            return previous
-        previous = index
-    return None
+    if not lines:
+        return None
+    first_line = next(iter(lines))
+    return next((i for i in range(first_line - 1, -1, -1) if isinstance(parts[i], Text)), None)
 
 
-def _find_date(parts: list, title_index: int | None, inside: list[bool],
-               fetched_at: str | None) -> tuple[int | None, dates.DateLine | None]:
+def _find_date(parts: list, lines: dict[int, dates.DateLine], title_index: int | None,
+               inside: list[bool], fetched_at: str | None) -> tuple[int | None, dates.DateLine | None]:
     """The publish date line and its block index: the first date line after the title (else a
     short line just under the title that holds a date among other words, else the nearest date
     line before the title); failing those, a short line near the title that dateparser reads.
     A date inside other words counts only with its time of day: ``Kế hoạch 174/KH-UBND ngày
     27/07/2021`` names a document, not the publish time.
     ``(None, None)`` when the page prints no date."""
-    lines = {i: line for i, part in enumerate(parts)
-             if isinstance(part, Text) and (line := dates.parse_date_line(part.text))}
     start = title_index if title_index is not None else -1
     after = [i for i in lines if i > start]
     if after and _before_body_end(after[0], inside):
