@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install tools demo test lint bench clean
 
 install: $(STAMP)
 
@@ -14,10 +16,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# pywb and wacz, which the tests replay and validate the archive's WARC and WACZ files with.
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): tools/archive-tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --upgrade pip
+	$(TOOLS)/bin/pip install --quiet -r tools/archive-tools.txt
+	touch $(TOOLS_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/bantin demo
 
-test: $(STAMP)
+test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -25,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) build *.egg-info archive.db archive.db-wal archive.db-shm
+	rm -rf $(VENV) $(TOOLS) build *.egg-info archive.db archive.db-wal archive.db-shm
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet trafilatura
