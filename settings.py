@@ -59,6 +59,12 @@ BANTIN_CAPTURES = True
 BANTIN_CAPTURES_DIR = None  # None: captures/ beside the archive
 BANTIN_WARC_MAX_BYTES = 100 * 1024 * 1024
 
+# The images and attached documents (PDF, DOC, XLS, ZIP) of each archived article are fetched
+# once, from the article's own site, and kept as WARC records like the pages; a file larger than
+# BANTIN_FILE_MAX_BYTES is not kept. Files the archive already holds are not fetched again.
+BANTIN_FILES = True
+BANTIN_FILE_MAX_BYTES = 20 * 1024 * 1024
+
 # Incremental crawls (the default): paging a category stops after this many consecutive articles
 # already archived; articles published in the last N days are fetched again for their view counts
 # and edits, unless fetched in the last few hours (so a resumed run does not fetch them twice).
@@ -78,6 +84,19 @@ BANTIN_MAX_LISTING_PAGES = 2000
 # Retries wait longer each time: 5 s, 10 s, 20 s ... at most 5 minutes.
 BANTIN_RETRY_BACKOFF_BASE = 5.0
 BANTIN_RETRY_BACKOFF_MAX = 300.0
+
+# `bantin import-wayback`: the web archive's CDX API and its replay (the Internet Archive by default;
+# a pywb collection answers both as `<base>/<collection>/cdx` and `<base>/<collection>`). One request
+# at a time with a pause between them; the Internet Archive blocks a client that keeps asking through
+# its 429 answers, so a 429, 502, 503 or 504 (or a failed connection) waits 10 s, 20 s, 40 s ... (or
+# the Retry-After asked, if longer), at most 10 minutes, and the import stops after 5 retries.
+BANTIN_WAYBACK_CDX = "https://web.archive.org/cdx/search/cdx"
+BANTIN_WAYBACK_REPLAY = "https://web.archive.org/web"
+BANTIN_WAYBACK_DELAY = 1.0
+BANTIN_WAYBACK_TIMEOUT = 60.0
+BANTIN_WAYBACK_RETRIES = 5
+BANTIN_WAYBACK_BACKOFF_BASE = 10.0
+BANTIN_WAYBACK_BACKOFF_MAX = 600.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

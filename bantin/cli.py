@@ -278,16 +278,86 @@ def import_warc(files, db, sites_file) -> None:
         raise SystemExit(1)
 
 
+@cli.command("import-wayback")
+@click.argument("site_names", nargs=-1)
+@click.option("--host", "hosts", multiple=True, metavar="HOST",
+              help="Recover this host (name[:port]), registered or not (repeatable).")
+@click.option("--from", "start", metavar="YYYY[MM[DD]]", help="Only captures from then on (UTC).")
+@click.option("--to", "end", metavar="YYYY[MM[DD]]", help="Only captures until then, inclusive (UTC).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
+              help="Extra registry file naming sites of your own.")
+@click.option("--cdx", metavar="URL", help="The CDX API to ask (default: BANTIN_WAYBACK_CDX).")
+@click.option("--replay", metavar="URL",
+              help="The replay, answering URL/TIMESTAMPid_/PAGE (default: BANTIN_WAYBACK_REPLAY).")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Set a setting: BANTIN_WAYBACK_DELAY, _RETRIES, _BACKOFF_BASE, _BACKOFF_MAX …")
+def import_wayback(site_names, hosts, start, end, db, sites_file, cdx, replay, overrides) -> None:
+    """Recover a site's pages from a web archive (the Wayback Machine or a pywb): every capture
+    its CDX API lists is fetched once, kept with its original time, and its article archived.
+
+    Example: bantin import-wayback hoankiem --from 2019 --to 2025 --db archive.db
+    """
+    from crawler.config import read_wayback_settings
+    from pipelines import storage, wayback
+    from pipelines.cdx import check_timestamp
+    from pipelines.warc import captures_folder
+
+    bounds = {}
+    for hint, value in (("--from", start), ("--to", end)):
+        try:
+            bounds[hint] = check_timestamp(value) if value else None
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=hint) from None
+    servers = {"BANTIN_WAYBACK_CDX": cdx, "BANTIN_WAYBACK_REPLAY": replay}
+    try:
+        config = read_wayback_settings({**_parse_settings(overrides),
+                                        **{k: v for k, v in servers.items() if v}})
+    except ValueError as error:
+        raise click.ClickException(f"a setting is not a number: {error}") from None
+
+    def progress(captures):
+        with click.progressbar(captures, label="recovering") as bar:
+            yield from bar
+
+    archive = storage.open_archive(db)
+    try:
+        sites = archive_sites(archive, sites_file)
+        sources = wayback.sources_for(sites, list(site_names), list(hosts), bounds["--from"], bounds["--to"])
+        report = wayback.import_wayback(archive, sources, sites, captures_folder(db),
+                                        wayback.ArchiveClient(config), progress)
+    except (RegistryError, wayback.WaybackError) as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        archive.close()
+    counts = report.counts
+    click.echo(f"import-wayback: {counts['listed']} captures listed, {counts['to_import']} to fetch "
+               f"({counts['imported_before']} imported before); fetched {counts['fetched']} "
+               f"({counts['pages']} pages, {counts['redirects']} redirects, {counts['other_statuses']} "
+               f"other); articles: {counts['new']} new, {counts['changed']} changed, "
+               f"{counts['unchanged']} unchanged, {counts['older_than_archived']} older than the archived")
+    for problem in report.problems:
+        click.echo(f"Error: not in the archive: {problem}", err=True)
+    if report.stopped:
+        click.echo(f"Error: stopped: {report.stopped}; what was imported is kept, the same command "
+                   "goes on from there", err=True)
+    if report.problems or report.stopped:
+        raise SystemExit(1)
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "wacz"]), default="csv",
               show_default=True)
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles published on or after this date.")
-@click.option("--site", "sites", multiple=True, help="Only articles of this site (repeatable).")
+@click.option("--since", metavar="YYYY-MM-DD",
+              help="Only articles published on or after this date (wacz: captures fetched, UTC).")
+@click.option("--site", "sites", multiple=True,
+              help="Only articles (wacz: captures) of this site (repeatable).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="File to write (default: articles.<format>).")
 def export(fmt, since, sites, db, output) -> None:
-    """Write the articles with their images and authors as CSV, JSON Lines or Parquet.
+    """Write the articles with their images and authors as CSV, JSON Lines or Parquet, or the
+    captures (WARC records, index, article pages) as a WACZ web-archive package.
 
     Example: bantin export --format parquet --since 2024-01-01 --site hoankiem -o hk.parquet
     """
@@ -304,6 +374,15 @@ def export(fmt, since, sites, db, output) -> None:
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}")
     path = Path(output or f"articles.{fmt}")
+    if fmt == "wacz":
+        from pipelines import wacz
+
+        _check_archive(db)
+        try:
+            click.echo(wacz.export_archive(Path(db), path, tuple(sites), since).line())
+        except wacz.ExportError as error:
+            raise click.ClickException(str(error)) from None
+        return
     archive = storage.open_archive(db)
     count = exporter.write(exporter.article_records(archive, since, tuple(sites)), fmt, path)
     archive.close()

@@ -38,6 +38,8 @@ class BantinSettings:
     retry_backoff_base: float
     retry_backoff_max: float
     session: str
+    files: bool
+    file_max_bytes: int
 
 
 def read_settings(settings) -> BantinSettings:
@@ -65,6 +67,42 @@ def read_settings(settings) -> BantinSettings:
         retry_backoff_base=value("BANTIN_RETRY_BACKOFF_BASE", float),
         retry_backoff_max=value("BANTIN_RETRY_BACKOFF_MAX", float),
         session=value("BANTIN_SESSION"),
+        files=value("BANTIN_FILES", bool), file_max_bytes=value("BANTIN_FILE_MAX_BYTES", int),
+    )
+
+
+@dataclass(frozen=True)
+class WaybackSettings:
+    """What ``bantin import-wayback`` reads: the CDX API and replay base URLs, the User-Agent, and
+    its pacing (``delay`` between requests, ``timeout`` per request, ``backoff_base`` and
+    ``backoff_max`` in seconds; ``retries`` after the first try)."""
+
+    cdx: str
+    replay: str
+    user_agent: str
+    delay: float
+    timeout: float
+    retries: int
+    backoff_base: float
+    backoff_max: float
+
+
+def read_wayback_settings(settings) -> WaybackSettings:
+    """``WaybackSettings`` from ``settings`` (Scrapy settings or a plain dict of ``-s`` values); a
+    name not set there takes settings.py's value."""
+    defaults = importlib.import_module("settings")
+
+    def value(name: str, kind=str):
+        found = settings.get(name)
+        return _as(kind, found if found is not None else getattr(defaults, name))
+
+    return WaybackSettings(
+        cdx=value("BANTIN_WAYBACK_CDX"), replay=value("BANTIN_WAYBACK_REPLAY").rstrip("/"),
+        user_agent=f"bantin/{value('BANTIN_VERSION')} (+{value('BANTIN_CONTACT')})",
+        delay=value("BANTIN_WAYBACK_DELAY", float), timeout=value("BANTIN_WAYBACK_TIMEOUT", float),
+        retries=value("BANTIN_WAYBACK_RETRIES", int),
+        backoff_base=value("BANTIN_WAYBACK_BACKOFF_BASE", float),
+        backoff_max=value("BANTIN_WAYBACK_BACKOFF_MAX", float),
     )
 
 

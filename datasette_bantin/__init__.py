@@ -6,7 +6,9 @@
 - an article's row page reads like the article (sanitised with nh3);
 - ``?_bom=1`` on any CSV (with ``_stream=on`` for all rows) adds the byte-order mark Excel needs,
   linked from every table's actions menu;
-- ``/-/capture/<id>`` shows a raw capture as text; ``/robots.txt`` keeps robots off.
+- ``/-/capture/<id>`` shows a raw capture as text; ``/-/image/<id>`` serves an archived image
+  (raster images only, with their own content type) for the article pages;
+- ``/robots.txt`` keeps robots off.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from datasette_bantin import search
+from media import is_image, media_type
 from vntext import fold, fold_aligned
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -112,6 +115,7 @@ def register_routes():
     return [
         (r"^/-/search$", search_page),
         (r"^/-/capture/(?P<capture_id>\d+)$", capture_page),
+        (r"^/-/image/(?P<capture_id>\d+)$", image_page),
         (r"^/robots\.txt$", robots_txt),
     ]
 
@@ -162,13 +166,39 @@ async def _search_all(database, query: str) -> dict:
 
 async def capture_page(datasette, request):
     """The raw payload of a capture, as plain text (never rendered as a page)."""
+    stored = await _stored(datasette, int(request.url_vars["capture_id"]))
+    if isinstance(stored, Response):
+        return stored
+    body = stored.body.decode("utf-8", errors="replace")
+    return Response.text(body, headers=UNRUN)
+
+
+async def image_page(datasette, request):
+    """An archived image, served from its capture with its own content type; anything that is
+    not a raster image (SVG, a web page, a script) is refused with 404."""
+    stored = await _stored(datasette, int(request.url_vars["capture_id"]))
+    if isinstance(stored, Response):
+        return stored
+    content_type = dict((k.lower(), v) for k, v in stored.headers).get("content-type")
+    if stored.status != 200 or not is_image(content_type, stored.body):
+        return Response.text("This capture is not an archived image.", status=404)
+    return Response(stored.body, content_type=media_type(content_type),
+                    headers={**UNRUN, "Cache-Control": "public, max-age=86400"})
+
+
+# Headers of everything served from a capture: never sniffed into another type, never run.
+UNRUN = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+async def _stored(datasette, capture_id: int):
+    """The stored response of a capture (a revisit's payload from the capture holding it), or a
+    404 Response saying why it cannot be had."""
     from pipelines.storage.captures import payload_capture
     from pipelines.warc import captures_folder, read_capture
 
     database = _archive(datasette)
-    capture_id = int(request.url_vars["capture_id"])
     rows = await database.execute("select * from captures where id = ?", [capture_id])
-    if not rows.rows:
+    if not rows.rows or rows.rows[0]["warc_file"] is None:
         return Response.text("No such capture.", status=404)
     folder = captures_folder(database.path)
 
@@ -179,12 +209,9 @@ async def capture_page(datasette, request):
         return read_capture(folder, capture)
 
     try:
-        stored = await database.execute_fn(read)
+        return await database.execute_fn(read)
     except OSError:
         return Response.text("The WARC file of this capture is not available here.", status=404)
-    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"}
-    body = stored.body.decode("utf-8", errors="replace")
-    return Response.text(body, headers=headers)
 
 
 @hookimpl
@@ -192,6 +219,7 @@ def extra_template_vars(template, database, table, datasette, request):
     """On an article's row page, the article itself as sanitised HTML."""
     if template != "row.html" or table != "articles" or request is None:
         return {}
+    from pipelines.warc import captures_folder
 
     async def article_vars():
         article_id = request.url_vars.get("pks")
@@ -205,8 +233,11 @@ def extra_template_vars(template, database, table, datasette, request):
                                   [article["id"]])
         attachments = await db.execute("select * from attachments where article_id = ? "
                                        "order by position", [article["id"]])
+        kept = captures_folder(db.path).is_dir()  # a published snapshot has no captures
+        images = [{**dict(r), "archived": datasette.urls.path(f"/-/image/{r['capture_id']}")
+                   if kept and r["capture_id"] else None} for r in images.rows]
         return {"bantin_article": sanitise(article_html(
-            article, [dict(r) for r in images.rows], [dict(r) for r in attachments.rows],
+            article, images, [dict(r) for r in attachments.rows],
             datasette.urls.path(f"/-/capture/{article['capture_id']}") if article["capture_id"] else None,
         ))}
     return article_vars
@@ -222,8 +253,9 @@ def _unescape(pks: str | None) -> str | None:
 def article_html(article: dict, images: list[dict], attachments: list[dict],
                  capture_url: str | None) -> str:
     """The article as it reads: title, date, views, paragraphs, images and captions, credits,
-    office, links to the original page and its raw capture. Values are escaped here and the whole
-    is sanitised again by the caller."""
+    office, links to the original page and its raw capture. An image shows its archived copy
+    (``archived``: a URL path) when the archive holds one, else its original ``src``. Values are
+    escaped here and the whole is sanitised again by the caller."""
     from html import escape
 
     credits = json.loads(article.get("author_names") or "[]")
@@ -236,7 +268,7 @@ def article_html(article: dict, images: list[dict], attachments: list[dict],
     parts += [f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs if paragraph]
     for image in images:
         caption = f"<figcaption>{escape(image['caption'])}</figcaption>" if image.get("caption") else ""
-        source, alt = escape(image["src"] or ""), escape(image.get("alt") or "")
+        source, alt = escape(image.get("archived") or image["src"] or ""), escape(image.get("alt") or "")
         parts.append(f'<figure><img src="{source}" alt="{alt}">{caption}</figure>')
     if credits:
         parts.append(f'<p class="credits">{escape(", ".join(credits))}</p>')

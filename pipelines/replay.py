@@ -51,7 +51,7 @@ def reextract(db, captures_folder: Path, sites: list[SiteConfig],
             except FileNotFoundError:
                 missing[payload["warc_file"].partition(warc.WACZ_SEPARATOR)[0]] += 1
                 continue
-            record = _article_record(capture["url"], stored, capture, sites)
+            record = article_record(capture["url"], stored, capture, sites)
             if record is None:
                 outcomes["not_article"] += 1
                 continue
@@ -133,7 +133,7 @@ def _revisited_articles(db, sites: list[SiteConfig], folder: Path) -> list[dict]
             if not parse_article_ref(capture["url"]):
                 continue
             stored = files.read(storage.payload_capture(db, capture))
-            record = _article_record(capture["url"], stored, capture, sites)
+            record = article_record(capture["url"], stored, capture, sites)
             if record is not None:
                 records.append(record)
     return records
@@ -157,7 +157,7 @@ def _import_record(db, location: str, stored: warc.StoredResponse, offset: int,
     if stored.record_type == "revisit":
         outcomes["revisits"] += 1  # read once the record holding its payload is known
         return []
-    record = _article_record(stored.url, stored, capture, sites) \
+    record = article_record(stored.url, stored, capture, sites) \
         if parse_article_ref(stored.url) and stored.status == 200 else None
     return [record] if record is not None else []
 
@@ -171,8 +171,8 @@ def _problem(error: Exception) -> str:
     return f"cannot be read ({type(error).__name__}: {str(error)[:120]})"
 
 
-def _article_record(url: str, stored: warc.StoredResponse, capture: dict,
-                    sites: list[SiteConfig]) -> dict | None:
+def article_record(url: str, stored: warc.StoredResponse, capture: dict,
+                   sites: list[SiteConfig]) -> dict | None:
     """The article record of a stored page, or ``None`` when it is not an article."""
     site = site_for(url, sites, capture.get("site"))
     selector = page_selector(HtmlResponse(url, body=stored.body, headers=stored.headers))

@@ -43,6 +43,7 @@ class Captured:
 
     capture_id: int
     unchanged: bool
+    revisit: bool = False  # written as a revisit: the same payload was kept before
 
 
 class ArchiveSession:
@@ -54,7 +55,8 @@ class ArchiveSession:
         self.db = storage.open_archive(config.db)
         self.plan_state = {"state": storage.archive_state(self.db),
                            "failed_urls": storage.failed_urls(self.db),
-                           "complete_sites": storage.complete_sites(self.db)}
+                           "complete_sites": storage.complete_sites(self.db),
+                           "kept_files": storage.kept_file_urls(self.db)}
         self.run_id: int | None = None
         self.writer: warc.RotatingWarcWriter | None = None
         self.captured: dict[str, Captured] = {}
@@ -100,6 +102,9 @@ class ArchiveSession:
         stats = self.crawler.stats.get_stats()
         counts = {f"articles_{name}": stats.get(f"bantin/articles_{name}", 0) for name in RUN_COUNTS}
         counts["pages_fetched"] = stats.get("response_received_count", 0)
+        counts.update({f"files_{name}": stats.get(f"bantin/files_{name}", 0)
+                       for name in ("kept", "bytes")})
+        counts["files_skipped"] = sum(v for k, v in stats.items() if k.startswith("bantin/files_skipped/"))
         errors = {k.removeprefix("bantin/failed/"): v for k, v in stats.items()
                   if k.startswith("bantin/failed/")}
         outcome = reason if counts["pages_fetched"] else "failed"
@@ -143,6 +148,13 @@ class ArchiveSession:
                 "run_id": self.run_id,
             }))
 
+    def keep_file(self, url: str) -> None:
+        """Point the images and attachments naming ``url`` at its capture in this run (a file
+        fetched for an archived article and found to be the file it should be)."""
+        captured = self.captured.get(url)
+        if captured is not None:
+            self.written(lambda: storage.link_file(self.db, url, captured.capture_id))
+
     def captured_for(self, url: str) -> Captured | None:
         """What this run kept of the response of ``url``, or ``None``."""
         return self.captured.get(url)
@@ -166,7 +178,7 @@ class ArchiveSession:
             "origin": "crawl", "run_id": self.run_id,
         })
         same_page_before = unchanged and previous["url"] == response.url and previous["run_id"] != self.run_id
-        self.captured[response.url] = Captured(capture_id, same_page_before)
+        self.captured[response.url] = Captured(capture_id, same_page_before, unchanged)
 
 
 def is_disk_full(error: Exception) -> bool:
@@ -177,9 +189,11 @@ def is_disk_full(error: Exception) -> bool:
 
 
 def _content_digest(response) -> str | None:
-    """Content digest of a text response, decompressing a ``Content-Encoding`` body first."""
+    """Content digest of a response: of its text with counters masked for a text response
+    (decompressing a ``Content-Encoding`` body first), of its bytes for a file (an image, a PDF),
+    so the same file under another URL is kept once."""
     if not isinstance(response, TextResponse):
-        return None
+        return warc.payload_digest(response.body) if response.body else None
     encoding = response.headers.get("Content-Encoding")
     if not encoding:
         return warc.content_digest(response.text)

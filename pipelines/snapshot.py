@@ -23,7 +23,7 @@ SNAPSHOT_DB = "archive.db"
 PINNED = ("datasette", "datasette-vega", "nh3", "sqlite-utils", "warcio", "pyyaml")
 # What the plugin's wheel carries from the project: the plugin and what it imports.
 PLUGIN_FILES = ("datasette_bantin", "pipelines/__init__.py", "pipelines/warc.py", "pipelines/storage",
-                "vntext.py")
+                "vntext.py", "media.py")
 PLUGIN_PROJECT = """[build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -40,7 +40,7 @@ bantin = "datasette_bantin"
 
 [tool.setuptools]
 packages = ["datasette_bantin", "pipelines", "pipelines.storage"]
-py-modules = ["vntext"]
+py-modules = ["vntext", "media"]
 
 [tool.setuptools.package-data]
 datasette_bantin = ["templates/*.html", "metadata.yml"]

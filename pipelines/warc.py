@@ -44,8 +44,12 @@ WACZ_SEPARATOR = "#"  # a capture inside a WACZ is located as ``file.wacz#archiv
 
 def content_digest(text: str) -> str:
     """``sha1:`` digest of a page's text (NFC) with its visit counters masked."""
-    masked = mask_counters(unicodedata.normalize("NFC", text))
-    return "sha1:" + base64.b32encode(hashlib.sha1(masked.encode("utf-8")).digest()).decode()
+    return payload_digest(mask_counters(unicodedata.normalize("NFC", text)).encode("utf-8"))
+
+
+def payload_digest(body: bytes) -> str:
+    """``sha1:`` digest (base 32) of a payload's bytes, as WARC-Payload-Digest writes it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
 
 
 def mask_counters(text: str) -> str:

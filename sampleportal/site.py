@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qs
 
-from sampleportal import families, render
+from sampleportal import families, files, render
 from sampleportal.content import Category, Site, load_site
 from sampleportal.timeline import Timeline
 
@@ -72,7 +72,7 @@ def respond(site_key: str, path: str, query: str, sister_origin: str | None = No
         delay = f"Crawl-delay: {crawl_delay}\n" if crawl_delay else ""
         return Reply(200, "text/plain; charset=utf-8", (ROBOTS + delay).encode())
     if path.startswith("/documents/"):
-        return _document(path)
+        return _document(site, path)
     locale_match = LOCALE_PREFIX.match(path)
     locale = "en" if (locale_match.group("locale") or "").startswith("/en") else "vi"
     path = path[locale_match.end():] or "/"
@@ -278,11 +278,12 @@ def draft_page(site: Site) -> str:
     return render.page(site, "Thông báo nháp", render.portlet(category, _full_content("", content)))
 
 
-def _document(path: str) -> Reply:
-    """A tiny stand-in file for ``/documents/…`` links (JPEG or PDF by extension)."""
-    if ".pdf" in path or ".doc" in path:
-        return Reply(200, "application/pdf", b"%PDF-1.4\n%sample\n")
-    return Reply(200, "image/jpeg", bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9"))
+def _document(site: Site, path: str) -> Reply:
+    """The photograph or document a ``/documents/…`` path names (404 for a path without a file)."""
+    found = files.file_of(path)
+    if found is None:
+        return _html(404, render.page(site, "Không tìm thấy", "<h1>Không tìm thấy tệp</h1>"))
+    return Reply(200, *found)
 
 
 def _html(status: int, markup: str, charset: str | None = None) -> Reply:

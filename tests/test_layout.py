@@ -10,20 +10,22 @@ from pathlib import Path
 
 from helpers import PROJECT_ROOT
 
-PACKAGES = ("bantin", "crawler", "pipelines", "datasette_bantin", "sampleportal", "vntext")
+PACKAGES = ("bantin", "crawler", "pipelines", "datasette_bantin", "sampleportal", "vntext", "media")
+MODULES = ("vntext", "media")  # single-file rooms at the bottom
 SUBPACKAGES = {("crawler", "pages"), ("crawler", "spiders"), ("pipelines", "storage")}
 # Each room may import only the rooms below it (and itself).
 LAYERS = {
     "bantin": {"crawler", "crawler.pages", "crawler.spiders", "pipelines", "pipelines.storage",
-               "datasette_bantin", "sampleportal", "vntext"},
-    "datasette_bantin": {"pipelines", "pipelines.storage", "vntext"},
-    "pipelines": {"pipelines.storage", "crawler", "crawler.pages", "vntext"},
-    "pipelines.storage": {"vntext"},
-    "crawler.spiders": {"crawler", "crawler.pages", "vntext"},
-    "crawler.pages": {"crawler", "vntext"},
-    "crawler": {"vntext"},
+               "datasette_bantin", "sampleportal", "vntext", "media"},
+    "datasette_bantin": {"pipelines", "pipelines.storage", "vntext", "media"},
+    "pipelines": {"pipelines.storage", "crawler", "crawler.pages", "vntext", "media"},
+    "pipelines.storage": {"vntext", "media"},
+    "crawler.spiders": {"crawler", "crawler.pages", "vntext", "media"},
+    "crawler.pages": {"crawler", "vntext", "media"},
+    "crawler": {"vntext", "media"},
     "sampleportal": set(),
     "vntext": set(),
+    "media": set(),
 }
 
 
@@ -37,8 +39,8 @@ def imports_between_rooms() -> set[tuple[str, str, str]]:
     """``(room, imported room, importing file)`` for every import of the project's own code."""
     found = set()
     for package in PACKAGES:
-        single = package == "vntext"
-        for path in [PROJECT_ROOT / "vntext.py"] if single else (PROJECT_ROOT / package).rglob("*.py"):
+        single = package in MODULES
+        for path in [PROJECT_ROOT / f"{package}.py"] if single else (PROJECT_ROOT / package).rglob("*.py"):
             module = ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts).removesuffix(".__init__")
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 for name in _imported(node):

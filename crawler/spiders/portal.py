@@ -26,6 +26,7 @@ from crawler.pages import extract_article
 from crawler.pages.listing import ListingPage
 from crawler.pages.registry import article_id, original_of, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site, load_registry, select_sites
+from crawler.spiders.files import FileFetches, unusable
 from crawler.spiders.forms import ArticleForms
 from crawler.spiders.plan import FetchPlan
 from crawler.urls import normalize_url
@@ -53,6 +54,7 @@ class PortalSpider(scrapy.Spider):
         self.forms = ArticleForms()  # every URL form an article was linked under
         self.session = None  # the crawl's archive session, from start()
         self.config = None
+        self.files: FileFetches | None = None  # images and documents to keep, when captures are on
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -74,6 +76,8 @@ class PortalSpider(scrapy.Spider):
             refresh_days=config.refresh_days,
             refresh_min_hours=config.refresh_min_hours,
         )
+        if config.files and config.captures and self.session is not None:
+            self.files = FileFetches(kept=archived.get("kept_files", set()))
         for site in self.sites:
             for url in site.start_urls:
                 request = self._request(url, self.parse_listing, site)
@@ -151,8 +155,49 @@ class PortalSpider(scrapy.Spider):
             captured = self.session.captured_for(response.url) if self.session else None
             article.capture_id = captured.capture_id if captured else None
             yield article
+            yield from self._file_requests(article, site)
         related = ListingPage(selector, response.url).article_links()
         yield from (request for request, _ in self._article_requests(related, site) if request)
+
+    def parse_file(self, response, site: SiteConfig, kind: str) -> None:
+        """Count a fetched image or document as kept (and link it to its rows), or as skipped
+        with the reason it is not the file it should be; its capture is kept either way."""
+        reason = unusable(kind, response.status, _header(response, "Content-Type"), response.body)
+        if reason:
+            self._file_skipped(response.url, reason)
+            return
+        stats = self.crawler.stats
+        stats.inc_value("bantin/files_kept")
+        stats.inc_value(f"bantin/files_kept/{kind}")
+        stats.inc_value("bantin/files_bytes", len(response.body))
+        captured = self.session.captured_for(response.url)
+        if captured and captured.revisit:
+            stats.inc_value("bantin/files_kept/same_as_earlier")
+        self.session.keep_file(response.url)
+
+    def on_file_error(self, failure) -> None:
+        """Count an image or document that could not be fetched (too large, refused, timeout)."""
+        kind = failure_kind(failure.type.__name__, failure.getErrorMessage())
+        self._file_skipped(failure.request.url, kind)
+
+    def _file_skipped(self, url: str, reason: str) -> None:
+        """Log and count a file not kept, by reason."""
+        self.logger.warning("file not kept: %s (%s)", url, reason)
+        self.crawler.stats.inc_value(f"bantin/files_skipped/{reason}")
+
+    def _file_requests(self, article: Article, site: SiteConfig) -> Iterator[scrapy.Request]:
+        """Requests for the article's images and attached documents not kept yet (after the
+        pages: lower priority), each capped at ``BANTIN_FILE_MAX_BYTES``."""
+        if self.files is None:
+            return
+        wanted, passed = self.files.wanted(article.images, article.attachments, site.owns)
+        for reason, count in passed.items():
+            self.crawler.stats.inc_value(f"bantin/files_{reason}", count)
+        for file in wanted:
+            yield scrapy.Request(file.url, callback=self.parse_file, errback=self.on_file_error,
+                                 cb_kwargs={"site": site, "kind": file.kind}, priority=-10,
+                                 meta={"download_maxsize": self.config.file_max_bytes,
+                                       "download_warnsize": 0, "bantin_file": file.kind})
 
     def on_error(self, failure) -> Iterator[PageFailure]:
         """Record a request that got no response (robots.txt, DNS, refused, timeout)."""
@@ -269,6 +314,12 @@ def _site_check(site: SiteConfig, response) -> SiteCheck:
     return SiteCheck(site.name, host, "alive", f"HTTP {response.status}", utc_now())
 
 
+def _header(response, name: str) -> str | None:
+    """A response header as text, or ``None``."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 def _redirected_away(response) -> bool:
     """True when an article URL was redirected to a page that is not an article."""
     return bool(response.meta.get("redirect_urls")) and parse_article_ref(response.url) is None
@@ -286,15 +337,38 @@ def _sites_from_arguments(site: str | None, start_url: str | None,
 
 
 def format_summary(stats: dict) -> str:
-    """One line: pages fetched, articles by outcome, failed pages by kind."""
+    """One line: pages fetched, articles by outcome, failed pages by kind, files kept (images,
+    documents, bytes) and not kept, by reason."""
     outcomes = {k.removeprefix("bantin/articles_"): v for k, v in stats.items()
                 if k.startswith("bantin/articles_")}
-    failed = {k.removeprefix("bantin/failed/"): v for k, v in stats.items()
-              if k.startswith("bantin/failed/")}
+    failed = _by_kind(stats, "bantin/failed/")
     articles = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none"
-    failures = ", ".join(f"{k} {v}" for k, v in sorted(failed.items())) or "none"
     return (f"pages fetched {stats.get('downloader/response_count', 0)}; "
-            f"articles: {articles}; failed pages {sum(failed.values())} ({failures})")
+            f"articles: {articles}; failed pages {sum(failed.values())} ({_listed(failed)}); "
+            f"{_files_summary(stats)}")
+
+
+def _files_summary(stats: dict) -> str:
+    """``files kept N (I images, D documents, B bytes), skipped S (reasons), K kept before``."""
+    kept = _by_kind(stats, "bantin/files_kept/")
+    skipped = _by_kind(stats, "bantin/files_skipped/")
+    for reason in ("offsite",):
+        if stats.get(f"bantin/files_{reason}"):
+            skipped[reason] = stats[f"bantin/files_{reason}"]
+    return (f"files kept {stats.get('bantin/files_kept', 0)} ({kept.get('image', 0)} images, "
+            f"{kept.get('document', 0)} documents, {stats.get('bantin/files_bytes', 0)} bytes), "
+            f"skipped {sum(skipped.values())} ({_listed(skipped)}), "
+            f"{stats.get('bantin/files_kept_before', 0)} kept before")
+
+
+def _by_kind(stats: dict, prefix: str) -> dict[str, int]:
+    """The stats under ``prefix``, keyed by what follows it."""
+    return {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+
+
+def _listed(counts: dict[str, int]) -> str:
+    """``kind n, kind n`` sorted by kind, or ``none``."""
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
 
 
 __all__ = ["Article", "PortalSpider", "format_summary"]

@@ -14,16 +14,19 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, fetch_rows
+from pipelines.storage.captures import link_files
+from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, TABLES, fetch_rows
 from vntext import fold, is_relative_time
 
 CHILD_TABLES = ("images", "authors", "attachments")
+EXTRACTED_CHILD_COLUMNS = {table: [c for c in TABLES[table]["columns"] if c != "capture_id"]
+                           for table in CHILD_TABLES}
 # Fields that say how complete an extraction is; a new one with fewer of them is not stored.
 QUALITY_FIELDS = ("title", "published_at", "category", "lead", "body", "source", "views")
 # What counts as an edit of the article (view counts never do).
 VERSIONED_FIELDS = ("title", "lead", "body", "source", "captions", "credits")
 UNCOMPARED = ("fetched_at", "first_seen_at", "url", "views", "views_raw", "capture_id", "gone_at",
-              "gone_reason", "extractor", "has_views", "state")
+              "gone_reason", "extractor", "has_views", "state", "recovered_from")
 COMPARED_FIELDS = tuple(c for c in ARTICLE_COLUMNS if c not in UNCOMPARED)
 
 
@@ -70,6 +73,7 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str,
         if known:
             db.execute(f"delete from {table} where article_id = ?", [record["id"]])
         _insert(db, table, rows)
+    link_files(db, record["id"])
     _observe_views(db, record)
     _save_mentions(db, record, row, replace=known)
     search_rows.append(_search_row(rowid, record, replace=known))
@@ -108,12 +112,14 @@ def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict, replace: 
 def _keep_archived_facts(existing: dict, row: dict) -> None:
     """Carry over what the archive knows better than a new fetch of the same article.
 
-    The first archived URL and time stay; a copy link found earlier stays; and a publish time
+    The first archived URL and time stay, and where the article was first archived from
+    (``recovered_from``); a copy link found earlier stays; and a publish time
     resolved from a relative date (``17 giờ trước``) is not moved by a later fetch that still
     prints a relative date, since each fetch resolves it against its own clock.
     """
     row["url"] = existing["url"]
     row["first_seen_at"] = existing["first_seen_at"]
+    row["recovered_from"] = existing.get("recovered_from")
     row["duplicate_of"] = row.get("duplicate_of") or existing.get("duplicate_of")
     if is_relative_time(row.get("published_raw")) and existing.get("published_at"):
         for field in ("published_at", "published_date", "published_raw"):
@@ -154,8 +160,10 @@ def _child_rows(record: dict) -> dict[str, list[dict]]:
 
 
 def _archived_children(db: sqlite_utils.Database, article_id: str) -> dict[str, list[dict]]:
-    """The child rows archived for an article."""
-    return {table: fetch_rows(db, f"select * from {table} where article_id = ?", [article_id])
+    """The child rows archived for an article, as extraction gives them (without the capture
+    an image or attachment was kept in, which is the archive's, not the page's)."""
+    return {table: fetch_rows(db, f"select {', '.join(EXTRACTED_CHILD_COLUMNS[table])} from {table} "
+                                  "where article_id = ?", [article_id])
             for table in CHILD_TABLES}
 
 
@@ -278,6 +286,12 @@ def archive_state(db: sqlite_utils.Database) -> dict[str, dict]:
     "fetched_at"}}``."""
     return {row.pop("id"): row
             for row in db.query("select id, url, published_at, fetched_at from articles")}
+
+
+def article_fetched_at(db: sqlite_utils.Database, article_id: str) -> str | None:
+    """When the archived row of ``article_id`` was fetched (ISO 8601), or ``None`` if none is."""
+    row = db.execute("select fetched_at from articles where id = ?", [article_id]).fetchone()
+    return row[0] if row else None
 
 
 def failed_urls(db: sqlite_utils.Database) -> set[str]:

@@ -36,6 +36,45 @@ def payload_capture(db: sqlite_utils.Database, capture: dict) -> dict:
     return capture
 
 
+# The rows that name a file by URL, and the column holding it.
+FILE_ROWS = (("images", "src"), ("attachments", "url"))
+
+
+def holds_capture(db: sqlite_utils.Database, url: str, origin: str, fetched_at: str,
+                  digest: str | None) -> bool:
+    """Whether the archive holds a capture of ``url`` from ``origin`` at ``fetched_at`` (ISO 8601),
+    or any capture of ``url`` with the payload ``digest``."""
+    return db.execute("select 1 from captures where url = ? and ((origin = ? and fetched_at = ?) "
+                      "or digest = ?) limit 1", [url, origin, fetched_at, digest]).fetchone() is not None
+
+
+def link_files(db: sqlite_utils.Database, article_id: str) -> None:
+    """Point an article's images and attachments at the newest capture of their URL that
+    answered 200 (crawled, imported or recovered), if the archive holds one."""
+    for table, column in FILE_ROWS:
+        db.execute(f"""update {table} set capture_id = (
+                         select c.id from captures c where c.url = {table}.{column} and c.status = 200
+                         order by c.fetched_at desc, c.id desc limit 1)
+                       where article_id = ?""", [article_id])
+
+
+def link_file(db: sqlite_utils.Database, url: str, capture_id: int) -> int:
+    """Point every image and attachment row naming ``url`` at ``capture_id`` (a capture of that
+    file just kept) and commit; returns how many rows now point at it."""
+    linked = 0
+    with db.atomic():
+        for table, column in FILE_ROWS:
+            linked += db.execute(f"update {table} set capture_id = ? where {column} = ?",
+                                 [capture_id, url]).rowcount
+    return linked
+
+
+def kept_file_urls(db: sqlite_utils.Database) -> set[str]:
+    """URLs of the images and attachments whose file the archive holds (rows with a capture)."""
+    return {row[0] for table, column in FILE_ROWS for row in db.execute(
+        f"select distinct {column} from {table} where capture_id is not null")}
+
+
 def article_captures(db: sqlite_utils.Database) -> list[dict]:
     """The newest successful capture of every URL, oldest first (the order to re-read them in)."""
     sql = """

@@ -32,13 +32,14 @@ def complete_sites(db: sqlite_utils.Database) -> set[str]:
 
 def finish_run(db: sqlite_utils.Database, run_id: int, finished_at: str, outcome: str,
                counts: dict[str, int], errors: dict[str, int]) -> None:
-    """Record how a run ended: outcome, pages fetched, article counts, errors by kind."""
+    """Record how a run ended: outcome, pages fetched, article counts, files kept (and their
+    bytes) and skipped, errors by kind."""
     with db.atomic():
         db.table("crawl_runs").update(run_id, {
             "finished_at": finished_at, "outcome": outcome, "errors": json.dumps(errors),
             **{key: counts.get(key, 0) for key in (
                 "pages_fetched", "articles_new", "articles_changed", "articles_unchanged",
-                "articles_gone")},
+                "articles_gone", "files_kept", "files_bytes", "files_skipped")},
         })
 
 

@@ -20,6 +20,7 @@ ARTICLE_COLUMNS = {
     "asset_entry_id": int, "duplicate_of": str, "legacy_encoding": str, "original_text": str,
     "gone_at": str, "gone_reason": str, "capture_id": int,
     "extractor": str, "fetched_at": str, "first_seen_at": str,
+    "recovered_from": str,  # "wayback": first archived from a web archive's copy, not the portal
     # derived, for facets: Hanoi-local year and month, whether a count is printed, history state,
     # and the credited names as a JSON array
     "published_year": int, "published_month": str, "has_views": int, "state": str,
@@ -30,7 +31,8 @@ ARTICLE_FK = [("article_id", "articles", "id")]
 TABLES = {
     "articles": {"columns": ARTICLE_COLUMNS, "pk": "id", "not_null": ["site", "url", "title"]},
     "images": {
-        "columns": {"article_id": str, "position": int, "src": str, "caption": str, "alt": str},
+        "columns": {"article_id": str, "position": int, "src": str, "caption": str, "alt": str,
+                    "capture_id": int},
         "pk": ("article_id", "position"), "foreign_keys": ARTICLE_FK,
     },
     "authors": {
@@ -38,7 +40,7 @@ TABLES = {
         "pk": ("article_id", "name", "role"), "foreign_keys": ARTICLE_FK,
     },
     "attachments": {
-        "columns": {"article_id": str, "position": int, "url": str, "label": str},
+        "columns": {"article_id": str, "position": int, "url": str, "label": str, "capture_id": int},
         "pk": ("article_id", "position"), "foreign_keys": ARTICLE_FK,
     },
     "view_counts": {
@@ -75,7 +77,8 @@ TABLES = {
         "columns": {"id": int, "sites": str, "mode": str, "started_at": str, "finished_at": str,
                     "pages_fetched": int, "articles_new": int, "articles_changed": int,
                     "articles_unchanged": int, "articles_gone": int, "errors": str,
-                    "outcome": str, "pid": int},
+                    "outcome": str, "pid": int, "files_kept": int, "files_bytes": int,
+                    "files_skipped": int},
         "pk": "id",
     },
     "sites": {
@@ -102,6 +105,8 @@ INDEXES = {
                  # recurring title (a weekly schedule) is shared by hundreds of articles
                  ["title", "published_at"]],
     "authors": [["name"]],
+    "images": [["src"]],
+    "attachments": [["url"]],
     "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
 }
