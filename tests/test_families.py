@@ -75,3 +75,25 @@ def test_every_kind_of_error_box_stops_extraction(css):
         raise_if_error_page(Selector(text=markup).root)
     assert "error_page" == raised.value.kind
     assert "không tồn tại" in str(raised.value)
+
+
+def with_paragraphs_before(case: str, anchor: str, paragraphs: list[str]) -> tuple[Selector, str]:
+    """A golden fixture page with ``paragraphs`` inserted before the paragraph starting ``anchor``."""
+    from scrapy.http import HtmlResponse
+
+    response = fixture_response(FIXTURES / case)
+    inserted = "".join(f'<p style="text-align: justify;">{text}</p>' for text in paragraphs)
+    marker = f'<p style="text-align: justify;">{anchor}'
+    body = response.text.replace(marker, inserted + marker, 1)
+    changed = HtmlResponse(response.url, body=body.encode("utf-8"), encoding="utf-8")
+    return page_selector(changed), changed.url
+
+
+def test_a_paragraph_opening_with_a_button_word_is_kept_and_a_button_line_is_not():
+    sentence = ("Chia sẻ kinh nghiệm tại lớp học, các đồng chí báo cáo viên đã trao đổi về cách nắm bắt "
+                "dư luận xã hội ở cơ sở.")
+    selector, url = with_paragraphs_before("liferay6/seed_article", "Phát biểu khai mạc",
+                                           [sentence, "Quay lại trang trước"])
+    body = extract_article(selector, url, "hk").body.split("\n\n")
+    assert sentence in body
+    assert "Quay lại trang trước" not in body

@@ -17,12 +17,17 @@ STOP_HEADINGS = frozenset((
     "tin khác", "các tin khác", "tin liên quan", "các tin liên quan", "tin cùng chuyên mục",
     "bình chọn", "bình chọn bình chọn", "xem thêm", "tin đã đưa", "các tin đã đưa",
 ))
+# Labels that open a line of page furniture, however long the line (a tag list, a counter box).
 BOILERPLATE_PREFIXES = (
     "truy cập nội dung luôn", "thống kê truy cập", "đang online", "lượt truy cập",
-    "tổng số truy cập", "album ảnh", "các chuyên mục", "content:", "in bài viết", "gửi email",
-    "chia sẻ", "quay lại", "trở về", "bản in", "print", "share", "từ khóa:", "từ khoá:", "tags:",
+    "tổng số truy cập", "album ảnh", "các chuyên mục", "content:", "từ khóa:", "từ khoá:", "tags:",
     "tag:", "đánh giá bài viết", "ý kiến bạn đọc", "gửi ý kiến", "bình luận (",
 )
+# Buttons that open a short line of page furniture ("Quay lại trang trước", "Chia sẻ bài viết
+# này"); a sentence of the article may start with the same words ("Chia sẻ kinh nghiệm …").
+BUTTON_PREFIXES = ("in bài viết", "gửi email", "chia sẻ", "quay lại", "trở về", "bản in", "print",
+                   "share")
+BUTTON_LINE_MAX_WORDS = 6
 BOILERPLATE_EXACT = frozenset(("null", "content:", "in", "email", "top"))
 # Share, print and social bars: a short line made only of these words is page chrome.
 CHROME_WORDS = re.compile(
@@ -91,10 +96,18 @@ def _until_stop(parts: list) -> list:
                 break
             if lowered in BOILERPLATE_EXACT or lowered.startswith(BOILERPLATE_PREFIXES):
                 continue
+            if lowered.startswith(BUTTON_PREFIXES) and _is_button_line(lowered):
+                continue
             if _is_chrome(lowered):
                 continue
         kept.append(part)
     return kept
+
+
+def _is_button_line(lowered: str) -> bool:
+    """True for a line opening with a button word that is page furniture: short, or made only of
+    button words however many (``Chia sẻ: Facebook | Zalo | Gửi email | In bài | Quay lại``)."""
+    return len(lowered.split()) <= BUTTON_LINE_MAX_WORDS or not CHROME_WORDS.sub("", lowered)
 
 
 def _is_chrome(lowered: str) -> bool:
