@@ -51,6 +51,22 @@ def test_one_line_a_non_zero_exit_and_nothing_touched(make, command, tmp_path):
     assert ["given.db"] == sorted(p.name for p in tmp_path.iterdir())
 
 
+NEEDING_AN_ARCHIVE = [c for c in COMMANDS if c[0] != "sites"]  # sites lists the registry without one
+
+
+@pytest.mark.parametrize("command", NEEDING_AN_ARCHIVE, ids=[c[0] for c in NEEDING_AN_ARCHIVE])
+def test_an_archive_in_a_folder_that_does_not_exist_is_one_line(command, tmp_path):
+    db = tmp_path / "no-such-folder" / "archive.db"
+    result = invoke(*[part.format(folder=tmp_path) for part in command], "--db", str(db))
+    assert 1 == result.exit_code
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    writes = command[0] in ("crawl", "demo")  # the others read an archive, and there is none
+    expected = f"cannot make an archive at {db}: the folder {db.parent} does not exist" if writes \
+        else f"no archive at {db}"
+    assert [f"Error: {expected}"] == [line[: len(f"Error: {expected}")] for line in errors]
+    assert [] == sorted(p.name for p in tmp_path.iterdir())
+
+
 def test_import_into_another_program_s_database_is_refused(tmp_path):
     db = tmp_path / "theirs.db"
     foreign(db)

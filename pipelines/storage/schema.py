@@ -177,11 +177,14 @@ class ArchiveError(ValueError):
 
 
 def check_archive(path: str | Path) -> None:
-    """Raise :class:`ArchiveError` unless ``path`` is absent, empty, or a bantin archive.
+    """Raise :class:`ArchiveError` unless ``path`` is absent (in a folder that exists), empty, or
+    a bantin archive.
 
     Read-only: a corrupt file or another program's SQLite database is left as it was found.
     """
     path = Path(path)
+    if not path.parent.is_dir():
+        raise ArchiveError(f"cannot make an archive at {path}: the folder {path.parent} does not exist")
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
