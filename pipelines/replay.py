@@ -27,38 +27,39 @@ from crawler.pages import extract_article
 from crawler.pages.registry import original_of, parse_article_ref
 from crawler.sites import SiteConfig, adhoc_site
 from pipelines import storage, warc
+from pipelines.reread import reread
 
 BATCH = 50
 IMPORTED = "imported"  # where imported files are kept, under the archive's captures folder
 
 
 def reextract(db, captures_folder: Path, sites: list[SiteConfig],
-              progress: Callable[[list], Iterable] = iter) -> tuple[Counter, dict[str, int]]:
+              progress: Callable[[list], Iterable] = iter,
+              workers: int = 1) -> tuple[Counter, dict[str, int]]:
     """Rebuild article rows from their captures; returns outcome counts (``changed`` etc.) and
     the capture files that have gone missing, with how many captures each held (those captures
     are left out; every other one is re-extracted).
 
     ``sites`` are the site configurations (family, groupId) to extract with; ``progress`` wraps
-    the list of captures (a progress bar).
+    the list of captures (a progress bar); ``workers`` processes read and extract the captures
+    (see :mod:`pipelines.reread`), this one writes the archive.
     """
     records, outcomes, missing = [], Counter(), Counter()
     captures = [c for c in storage.article_captures(db) if parse_article_ref(c["url"])]
-    with OpenWarcFiles(captures_folder) as files:
-        for capture in progress(captures):
-            payload = storage.payload_capture(db, capture)
-            try:
-                stored = files.read(payload)
-            except FileNotFoundError:
-                missing[payload["warc_file"].partition(warc.WACZ_SEPARATOR)[0]] += 1
-                continue
-            record = article_record(capture["url"], stored, capture, sites)
-            if record is None:
-                outcomes["not_article"] += 1
-                continue
-            records.append(record)
-            if len(records) >= BATCH:
-                outcomes += storage.save_articles(db, records, change="reextracted")
-                records = []
+    jobs = [(capture, storage.payload_capture(db, capture)) for capture in captures]
+    ticks = iter(progress(jobs))
+    for result in reread(jobs, captures_folder, sites, workers):
+        next(ticks, None)
+        if result.missing:
+            missing[result.missing] += 1
+        elif result.record is None:
+            outcomes["not_article"] += 1
+        else:
+            records.append(result.record)
+        if len(records) >= BATCH:
+            outcomes += storage.save_articles(db, records, change="reextracted")
+            records = []
+    next(ticks, None)  # lets a progress bar finish
     outcomes += storage.save_articles(db, records, change="reextracted")
     storage.link_copies(db)
     return outcomes, dict(missing)

@@ -131,3 +131,41 @@ def test_a_capture_file_gone_missing_is_one_line_and_the_rest_is_re_read(archive
     assert [f"Error: capture file {lost} is missing"] == [
         line.split(" (")[0] for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert "reextract: " in result.stdout
+
+
+def reextracted_on(db, workers: int):
+    """``replay.reextract`` of the archive ``db`` on ``workers`` processes: its outcomes and missing files."""
+    from bantin.orchestrate import archive_sites
+    from pipelines import replay, storage
+
+    archive = storage.open_archive(db)
+    try:
+        return replay.reextract(archive, warc.captures_folder(db), archive_sites(archive, None),
+                                workers=workers)
+    finally:
+        archive.close()
+
+
+def test_reextract_on_two_processes_writes_what_one_writes(archive_copy, tmp_path):
+    before = articles(archive_copy)
+    with sqlite3.connect(archive_copy) as connection:
+        connection.execute("update articles set body = 'hỏng', title = 'hỏng'")
+    assert 100 < len(rows(archive_copy, "select id from captures where status = 200"))  # several chunks
+    outcomes, missing = reextracted_on(archive_copy, workers=2)
+    assert ({}, len(before)) == (missing, outcomes["changed"])
+    assert before == articles(archive_copy)
+
+
+def test_a_missing_capture_file_is_counted_alike_on_one_and_two_processes(archive_copy, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(archive_copy, other / "archive.db")
+    shutil.copytree(archive_copy.parent / "captures", other / "captures")
+    first = rows(archive_copy, "select warc_file from captures where warc_file is not null "
+                               "order by warc_file limit 1")[0]["warc_file"]
+    for db in (archive_copy, other / "archive.db"):
+        (db.parent / "captures" / first).unlink()
+    one = reextracted_on(archive_copy, workers=1)
+    two = reextracted_on(other / "archive.db", workers=2)
+    assert one == two
+    assert [first] == list(two[1])
