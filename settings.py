@@ -20,6 +20,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # Legacy portals are slow and flaky: wait longer, retry server errors and timeouts a few times.
+# A refused connection or a host name without an address, on a start page or robots.txt, is an
+# answer, not a slow server: it is not retried, and the host's other pages are not retried either
+# once it has answered so, so a dead portal is one line within seconds, not minutes of backoff.
+# A page refused in the middle of a crawl of a live portal (a restarting server) is retried.
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -97,6 +101,11 @@ BANTIN_WAYBACK_TIMEOUT = 60.0
 BANTIN_WAYBACK_RETRIES = 5
 BANTIN_WAYBACK_BACKOFF_BASE = 10.0
 BANTIN_WAYBACK_BACKOFF_MAX = 600.0
+
+# `bantin dispatch`: the registry is cut into this many shards (one Scrapyd job each per run);
+# every host, and every group of hosts one machine serves, is in exactly one shard. Changing it
+# moves sites between shards, and a moved site's first run in its new shard is a full one.
+BANTIN_SHARDS = 32
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
-from bantin.orchestrate import archive_sites, archived_counts, print_crawl_report, run_crawl, serve_archive
+from bantin.orchestrate import (
+    archive_sites,
+    archived_counts,
+    check_listening,
+    print_crawl_report,
+    run_crawl,
+    serve_archive,
+)
+from bantin.params import HTTP_URL, PORT, parse_settings, scrapy_settings
 from crawler.sites import (
     RegistryError,
     SiteConfig,
@@ -26,22 +33,43 @@ FAST_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
 
 
 class Commands(click.Group):
-    """The command group: a file that is not a bantin archive is one line of error, exit 1."""
+    """The command group: what a command cannot do with the files it was given (not a bantin
+    archive, an unreadable registry file, a file it may not read or write) is one line of error,
+    exit 1; a command typed wrongly is a usage error, exit 2 (click's own)."""
 
     def invoke(self, ctx):
-        """Run the command; a corrupt or foreign archive file becomes a one-line error."""
+        """Run the command; a file it cannot use becomes a one-line error."""
         from pipelines.storage import ArchiveError
 
         try:
             return super().invoke(ctx)
-        except ArchiveError as error:
+        except (ArchiveError, RegistryError) as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise click.ClickException(_os_error_line(error)) from None
 
 
-@click.group(cls=Commands)
+def _os_error_line(error: OSError) -> str:
+    """``FILE: what went wrong`` for a failed file operation (the message alone without a file)."""
+    if error.filename is not None and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bantin")
 def cli() -> None:
-    """bantin: archive Hanoi district and ward portal bulletins into SQLite, browse with Datasette."""
+    """bantin: archive Hanoi district and ward portal bulletins into SQLite, browse with Datasette.
+
+    Every command has its own help: bantin COMMAND -h. A command typed wrongly exits with status 2,
+    one that fails with status 1.
+
+    \b
+    Examples:
+      bantin demo
+      bantin crawl hoankiem --db hk.db
+      bantin serve --db hk.db
+    """
 
 
 @cli.command()
@@ -49,8 +77,10 @@ def cli() -> None:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every registered site not marked gone.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(["legacy", "active"]),
               help="With --all: only sites of this status (repeatable).")
-@click.option("--start-url", "start_urls", multiple=True, help="Crawl from this page (any portal).")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive to write.")
+@click.option("--start-url", "start_urls", multiple=True, type=HTTP_URL,
+              help="Crawl from this page (any portal; repeatable), instead of site names.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to write (made if absent).")
 @click.option("--full", is_flag=True,
               help="Visit every listing page and article, not only what is new or recent.")
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
@@ -60,21 +90,21 @@ def cli() -> None:
 def crawl(site_names, all_sites, statuses, start_urls, db, full, sites_file, overrides) -> None:
     """Crawl registered sites, or any portal from its start pages, into the archive.
 
-    Example: bantin crawl --start-url https://hoankiem.hanoi.gov.vn/thong-tin-hoi-dong-nhan-dan --db hk.db
+    Scrapy logs warnings only: a page not fetched or not archived is one line, and a site none of
+    whose start pages answered is one line naming it dead (-s LOG_LEVEL=INFO gives Scrapy's whole
+    log). The exit status is 1 when no page at all could be fetched.
+
+    \b
+    Examples:
+      bantin crawl hoankiem longbien --db hanoi.db
+      bantin crawl --all --status active
+      bantin crawl --start-url https://hoankiem.hanoi.gov.vn/thong-tin-hoi-dong-nhan-dan --db hk.db
     """
-    try:
-        registry = load_registry(*([sites_file] if sites_file else []))
-        if all_sites and (site_names or start_urls):
-            raise RegistryError("--all takes no site names or start URLs")
-        sites = crawlable_sites(registry) if all_sites else _chosen_sites(
-            registry, site_names, start_urls)
-        sites = [site for site in sites if not statuses or site.status in statuses]
-        if not sites:
-            raise RegistryError("no site to crawl")
-    except RegistryError as error:
-        raise click.ClickException(str(error)) from error
+    settings = {"LOG_LEVEL": "WARNING", **scrapy_settings(overrides)}
+    registry = load_registry(*([sites_file] if sites_file else []))
+    sites = _sites_to_crawl(registry, site_names, all_sites, statuses, start_urls)
     _check_archive(db)
-    stats = run_crawl(sites, db, _parse_settings(overrides), registry=list(registry.values()),
+    stats = run_crawl(sites, db, settings, registry=list(registry.values()),
                       mode="full" if full else "incremental")
     if stats.get("bantin/disk_full"):
         raise click.ClickException(f"disk full while writing {db} or its captures; crawl stopped, "
@@ -82,6 +112,22 @@ def crawl(site_names, all_sites, statuses, start_urls, db, full, sites_file, ove
     print_crawl_report(db, stats)
     if not stats.get("response_received_count"):
         raise click.ClickException("no page could be fetched: check the start URLs and the network")
+
+
+def _sites_to_crawl(registry, names, all_sites, statuses, start_urls) -> list[SiteConfig]:
+    """The sites the command line chose; a usage error when the choice is contradictory, names an
+    unknown site, or leaves no site to crawl."""
+    if all_sites and (names or start_urls):
+        raise click.UsageError("--all takes no site names or start URLs")
+    try:
+        sites = crawlable_sites(registry) if all_sites else _chosen_sites(registry, names, start_urls)
+    except RegistryError as error:
+        raise click.UsageError(str(error)) from None
+    sites = [site for site in sites if not statuses or site.status in statuses]
+    if not sites:
+        raise click.UsageError(f"no site to crawl with --status {' '.join(statuses)}" if statuses
+                               else "no site to crawl")
+    return sites
 
 
 def _chosen_sites(registry, names, start_urls) -> list[SiteConfig]:
@@ -95,25 +141,16 @@ def _chosen_sites(registry, names, start_urls) -> list[SiteConfig]:
     return select_sites(registry, list(names))
 
 
-def _parse_settings(pairs) -> dict[str, str]:
-    """``["NAME=VALUE", …]`` as a dict; a pair without ``=`` is an error."""
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        settings[name] = value
-    return settings
-
-
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--url", required=True, type=HTTP_URL, help="The URL the page was fetched from.")
 @click.option("--site", "site_name", help="Site name for the id (default: from the registry, or the host).")
 def extract(file, url, site_name) -> None:
     """Extract one saved article page and print it as a JSON object.
 
-    Example: bantin extract page.html --url https://hoankiem.hanoi.gov.vn/x/-/asset_publisher/a/content/b
+    \b
+    Example:
+      bantin extract page.html --url https://hoankiem.hanoi.gov.vn/x/-/asset_publisher/a/content/b
     """
     from scrapy.http import HtmlResponse
 
@@ -133,8 +170,6 @@ def extract(file, url, site_name) -> None:
 
 def _site_for_url(url: str, site_name: str | None) -> SiteConfig:
     """The registered site serving ``url``, else an ad-hoc one named after its host."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise click.BadParameter("--url must be an absolute http(s) URL", param_hint="--url")
     registry = load_registry()
     if site_name in registry:
         return registry[site_name]
@@ -143,17 +178,22 @@ def _site_for_url(url: str, site_name: str | None) -> SiteConfig:
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every network interface).")
+@click.option("--port", default=8001, show_default=True, type=PORT, help="Port to listen on.")
 def serve(db, host, port) -> None:
     """Browse, search and export the archive in Datasette.
 
-    Example: bantin serve --db archive.db --port 8001
+    \b
+    Example:
+      bantin serve --db archive.db --port 8001
     """
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `bantin crawl` or `bantin demo` first")
     _check_archive(db)
+    check_listening(host, port)
     serve_archive(db, host, port)
 
 
@@ -165,18 +205,24 @@ def _check_archive(db: str) -> None:
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to crawl the sample portal into (made if absent).")
 @click.option("--no-serve", is_flag=True, help="Stop after the crawl instead of serving Datasette.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+@click.option("--port", default=8001, show_default=True, type=PORT, help="Datasette port.")
 def demo(db, no_serve, port) -> None:
     """Serve the bundled sample portal, crawl it into the archive, then browse it in Datasette.
 
-    Example: bantin demo --no-serve
+    \b
+    Examples:
+      bantin demo
+      bantin demo --no-serve --db demo.db
     """
     from sampleportal.registry import sample_sites
     from sampleportal.server import SamplePortal
 
     _check_archive(db)
+    if not no_serve:
+        check_listening("127.0.0.1", port)
     with SamplePortal() as portal:
         sites = [SiteConfig(**entry) for entry in sample_sites(portal)]
         for site in sites:
@@ -188,12 +234,14 @@ def demo(db, no_serve, port) -> None:
 
 
 @cli.command("sample-portal")
-@click.option("--port", default=8701, show_default=True, type=int,
+@click.option("--port", default=8701, show_default=True, type=click.IntRange(1, 65534),
               help="Port of the first site; the second uses the next one.")
 def sample_portal(port) -> None:
     """Serve the sample portal on 127.0.0.1 until interrupted (to crawl or read it by hand).
 
-    Example: bantin sample-portal --port 8701
+    \b
+    Example:
+      bantin sample-portal --port 8701
     """
     import time
 
@@ -211,15 +259,21 @@ def sample_portal(port) -> None:
 
 
 @cli.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive whose captures are re-read.")
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
               help="Extra registry file for sites the archive does not describe.")
-def reextract(db, sites_file) -> None:
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Processes reading and extracting the captures (default: one per core).")
+def reextract(db, sites_file, workers) -> None:
     """Rebuild every article row from the kept captures with the current extractors (no network).
 
-    Example: bantin reextract --db archive.db
+    \b
+    Example:
+      bantin reextract --db archive.db --workers 4
     """
     from pipelines import replay, storage
+    from pipelines.reread import default_workers
     from pipelines.warc import captures_folder
 
     if not Path(db).exists():
@@ -233,7 +287,8 @@ def reextract(db, sites_file) -> None:
             for item in items:
                 yield item
                 bar.update(1)
-        outcomes, missing = replay.reextract(archive, folder, sites, progress)
+        outcomes, missing = replay.reextract(archive, folder, sites, progress,
+                                             workers=workers or default_workers())
     archive.close()
     click.echo(f"reextract: {outcomes.get('changed', 0)} changed, {outcomes.get('unchanged', 0)} "
                f"unchanged, {outcomes.get('new', 0)} new, {outcomes.get('kept', 0)} kept "
@@ -247,7 +302,8 @@ def reextract(db, sites_file) -> None:
 
 @cli.command("import-warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to import into (made if absent).")
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
               help="Extra registry file naming the sites the captures come from.")
 def import_warc(files, db, sites_file) -> None:
@@ -256,7 +312,9 @@ def import_warc(files, db, sites_file) -> None:
     A file that cannot be read (in full) gets one line naming it and what is wrong; the other
     files still import, and the exit status is 1 at the end.
 
-    Example: bantin import-warc hoankiem-2024.warc.gz --db archive.db
+    \b
+    Example:
+      bantin import-warc hoankiem-2024.warc.gz --db archive.db
     """
     from pipelines import replay, storage
     from pipelines.warc import captures_folder
@@ -284,11 +342,12 @@ def import_warc(files, db, sites_file) -> None:
               help="Recover this host (name[:port]), registered or not (repeatable).")
 @click.option("--from", "start", metavar="YYYY[MM[DD]]", help="Only captures from then on (UTC).")
 @click.option("--to", "end", metavar="YYYY[MM[DD]]", help="Only captures until then, inclusive (UTC).")
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to import into (made if absent).")
 @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
               help="Extra registry file naming sites of your own.")
-@click.option("--cdx", metavar="URL", help="The CDX API to ask (default: BANTIN_WAYBACK_CDX).")
-@click.option("--replay", metavar="URL",
+@click.option("--cdx", type=HTTP_URL, help="The CDX API to ask (default: BANTIN_WAYBACK_CDX).")
+@click.option("--replay", type=HTTP_URL,
               help="The replay, answering URL/TIMESTAMPid_/PAGE (default: BANTIN_WAYBACK_REPLAY).")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Set a setting: BANTIN_WAYBACK_DELAY, _RETRIES, _BACKOFF_BASE, _BACKOFF_MAX …")
@@ -296,13 +355,18 @@ def import_wayback(site_names, hosts, start, end, db, sites_file, cdx, replay, o
     """Recover a site's pages from a web archive (the Wayback Machine or a pywb): every capture
     its CDX API lists is fetched once, kept with its original time, and its article archived.
 
-    Example: bantin import-wayback hoankiem --from 2019 --to 2025 --db archive.db
+    \b
+    Examples:
+      bantin import-wayback hoankiem --from 2019 --to 2025 --db archive.db
+      bantin import-wayback --host portal.longbien.gov.vn --from 201501 --db archive.db
     """
     from crawler.config import read_wayback_settings
     from pipelines import storage, wayback
     from pipelines.cdx import check_timestamp
     from pipelines.warc import captures_folder
 
+    if not site_names and not hosts:
+        raise click.UsageError("name a site (see `bantin sites`) or give --host HOST")
     bounds = {}
     for hint, value in (("--from", start), ("--to", end)):
         try:
@@ -311,10 +375,10 @@ def import_wayback(site_names, hosts, start, end, db, sites_file, cdx, replay, o
             raise click.BadParameter(str(error), param_hint=hint) from None
     servers = {"BANTIN_WAYBACK_CDX": cdx, "BANTIN_WAYBACK_REPLAY": replay}
     try:
-        config = read_wayback_settings({**_parse_settings(overrides),
+        config = read_wayback_settings({**parse_settings(overrides),
                                         **{k: v for k, v in servers.items() if v}})
     except ValueError as error:
-        raise click.ClickException(f"a setting is not a number: {error}") from None
+        raise click.BadParameter(f"a setting is not a number: {error}", param_hint="-s") from None
 
     def progress(captures):
         with click.progressbar(captures, label="recovering") as bar:
@@ -326,7 +390,9 @@ def import_wayback(site_names, hosts, start, end, db, sites_file, cdx, replay, o
         sources = wayback.sources_for(sites, list(site_names), list(hosts), bounds["--from"], bounds["--to"])
         report = wayback.import_wayback(archive, sources, sites, captures_folder(db),
                                         wayback.ArchiveClient(config), progress)
-    except (RegistryError, wayback.WaybackError) as error:
+    except RegistryError as error:
+        raise click.UsageError(str(error)) from None
+    except wayback.WaybackError as error:
         raise click.ClickException(str(error)) from None
     finally:
         archive.close()
@@ -346,21 +412,33 @@ def import_wayback(site_names, hosts, start, end, db, sites_file, cdx, replay, o
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "wacz"]), default="csv",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "wacz"]),
+              help="csv (UTF-8 with BOM, for Excel), jsonl, parquet (typed), or wacz (the captures "
+              "as a web-archive package). Default: from the -o file's extension, else csv.")
 @click.option("--since", metavar="YYYY-MM-DD",
               help="Only articles published on or after this date (wacz: captures fetched, UTC).")
 @click.option("--site", "sites", multiple=True,
-              help="Only articles (wacz: captures) of this site (repeatable).")
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="File to write (default: articles.<format>).")
-def export(fmt, since, sites, db, output) -> None:
-    """Write the articles with their images and authors as CSV, JSON Lines or Parquet, or the
-    captures (WARC records, index, article pages) as a WACZ web-archive package.
+              help="Only articles (wacz: captures) of this site, as the archive names it (repeatable).")
+@click.option("--with-versions", is_flag=True,
+              help="Add each article's earlier versions: a nested list (jsonl, parquet) or a second "
+              "file <name>.versions.csv (csv).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to read.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write (default: articles.<format>); - writes to standard output.")
+def export(fmt, since, sites, with_versions, db, output) -> None:
+    """Write the articles with everything attached (images, authors, attachments, and with
+    --with-versions their earlier versions) as CSV, JSON Lines or Parquet, or the captures (WARC
+    records, index, article pages) as a WACZ web-archive package.
 
-    Example: bantin export --format parquet --since 2024-01-01 --site hoankiem -o hk.parquet
+    \b
+    Examples:
+      bantin export --since 2022-01-01 --site sample-hoankiem -o hk.parquet
+      bantin export --with-versions -o articles.jsonl
+      bantin export --format jsonl -o -
     """
+    import os
+    import sys
     from datetime import date
 
     from pipelines import export as exporter
@@ -371,6 +449,14 @@ def export(fmt, since, sites, db, output) -> None:
             date.fromisoformat(since)
         except ValueError as error:
             raise click.BadParameter("expected YYYY-MM-DD", param_hint="--since") from error
+    fmt = fmt or exporter.format_for(output)
+    to_stdout = output == "-"
+    if to_stdout and fmt == "wacz":
+        raise click.UsageError("a WACZ package is written to a file: give -o a file name")
+    if to_stdout and fmt == "csv" and with_versions:
+        raise click.UsageError("csv with --with-versions writes two files: give -o a file name")
+    if to_stdout and fmt == "parquet" and sys.stdout.isatty():
+        raise click.UsageError("Parquet is binary: give -o a file name, or pipe standard output on")
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}")
     path = Path(output or f"articles.{fmt}")
@@ -383,19 +469,38 @@ def export(fmt, since, sites, db, output) -> None:
         except wacz.ExportError as error:
             raise click.ClickException(str(error)) from None
         return
+    if not to_stdout and not path.parent.is_dir():
+        raise click.ClickException(f"cannot write {path}: the folder {path.parent} does not exist")
+    request = exporter.ExportRequest(fmt, since, tuple(sites), with_versions)
     archive = storage.open_archive(db)
-    count = exporter.write(exporter.article_records(archive, since, tuple(sites)), fmt, path)
-    archive.close()
-    click.echo(f"export: {count} articles to {path}")
+    try:
+        exporter.check_sites(archive, request.sites)
+        counts = exporter.export_stream(archive, request, sys.stdout.buffer) \
+            if to_stdout else exporter.export_file(archive, request, path)
+    except exporter.ExportError as error:
+        raise click.BadParameter(str(error), param_hint="--site") from None
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    except OSError as error:
+        where = "standard output" if to_stdout else path
+        raise click.ClickException(f"cannot write {where}: {error.strerror or error}") from None
+    finally:
+        archive.close()
+    click.echo(exporter.status_line(counts, request, None if to_stdout else path), err=to_stdout)
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Archive to snapshot.")
 def publish(folder, db) -> None:
-    """Make a read-only snapshot of the archive that Datasette serves as is.
+    """Make a read-only snapshot of the archive that Datasette serves as is, in an empty or new
+    FOLDER; the command then prints how to serve it.
 
-    Example: bantin publish site/ (then serve it as the command prints)
+    \b
+    Example:
+      bantin publish site/ --db archive.db
     """
     from datasette_bantin.metadata import datasette_metadata
     from pipelines.snapshot import write_snapshot
@@ -414,23 +519,29 @@ def publish(folder, db) -> None:
 
 
 @cli.command()
-@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
+              help="Extra registry file (TOML) whose sites are listed too.")
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Archive whose article counts are shown (if it exists).")
 def sites(sites_file, db) -> None:
     """List the registered sites: name, display name, family, status, articles archived.
 
-    Example: bantin sites --db archive.db
+    \b
+    Example:
+      bantin sites --db archive.db
     """
-    try:
-        registry = load_registry(*([sites_file] if sites_file else []))
-    except RegistryError as error:
-        raise click.ClickException(str(error)) from error
+    registry = load_registry(*([sites_file] if sites_file else []))
     counts = archived_counts(db)
     click.echo("name\tdisplay name\tfamily\tstatus\tarticles")
     for site in registry.values():
         click.echo(f"{site.name}\t{site.display_name or ''}\t{site.family}\t{site.status}\t"
                    f"{counts.get(site.name, 0)}")
+
+
+from bantin.cluster import dispatch, merge  # noqa: E402  (Scrapyd nodes: bantin/cluster.py)
+
+cli.add_command(dispatch)
+cli.add_command(merge)
 
 
 if __name__ == "__main__":

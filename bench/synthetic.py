@@ -2,7 +2,7 @@
 
 Texts are drawn from the sample portal's paragraphs, so lengths and vocabulary are realistic; rows
 go straight into the archive's own schema (``storage.open_archive``) in large batches, with the
-same full-text rows (folded copy included) the crawler writes.
+same full-text rows (the folded text) the crawler writes.
 """
 
 from __future__ import annotations
@@ -94,13 +94,12 @@ def _insert(db, rows: list[dict]) -> None:
         rowids = dict(db.execute(
             f"select id, rowid from articles where id in ({', '.join('?' for _ in rows)})",
             [row["id"] for row in rows]).fetchall())
-        db.conn.executemany(
-            "insert into articles_fts (rowid, title, lead, body, captions, authors, source, folded) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?)", [_search_row(rowids[row["id"]], row) for row in rows])
+        db.conn.executemany("insert into articles_fts (rowid, folded) values (?, ?)",
+                            [_search_row(rowids[row["id"]], row) for row in rows])
 
 
 def _search_row(rowid: int, row: dict) -> tuple:
-    """The full-text row of an article, as storage writes it."""
+    """The full-text row of an article, as storage writes it: its rowid and its folded text."""
     values = [row["title"], row["lead"], row["body"], "\n".join(row["_captions"]),
               ", ".join(row["_authors"]), row["source"]]
-    return (rowid, *values, fold(" \n".join(values)))
+    return rowid, fold(" \n".join(values))

@@ -30,8 +30,9 @@ class Article:
       for its caption), "caption": str | None, "alt": str | None}]``.
     - ``authors``: ``[{"name": str, "roles": ["text" | "photo", …]}]``.
     - ``attachments``: ``[{"url": absolute URL, "label": str}]``.
-    - ``mentions``: officials named with a position, found at extraction: ``[{"person_id": folded
-      name, "name", "position": as printed, "found_in": "body" | "caption"}]``.
+    - ``mentions``: officials named with a position, found at extraction: ``[{"name": normalised,
+      tones kept, "position": as printed, "found_in": "body" | "caption"}]`` (the archive keys the
+      person by the exact name, ``storage.person_id``).
     - ``fetched_at``: ISO 8601 UTC time of the fetch; ``extractor``: ``family/version``;
       ``capture_id``: the capture (WARC record) the article was read from.
     - ``duplicate_of``: id of the original when this is another site's copy of an article.

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vntext import clean_text, fold
+from vntext import clean_text
 
 SURNAMES = frozenset((
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
@@ -76,16 +76,15 @@ class Mention:
 
 
 def mentions_of(body: str | None, captions: list[str]) -> list[dict]:
-    """The officials an article names, as archive rows: ``[{"person_id": folded name, "name",
-    "position" (as printed), "found_in": "body" | "caption"}]``, each (person, position, place)
-    once, in reading order."""
+    """The officials an article names, as archive rows: ``[{"name" (normalised, tones kept),
+    "position" (as printed), "found_in": "body" | "caption"}]``, each (name, position, place)
+    once, in reading order. Names differing only in tones are different people."""
     found: dict[tuple, dict] = {}
     texts = [("body", body or ""), *(("caption", caption) for caption in captions if caption)]
     for where, text in texts:
         for mention in find_mentions(text):
-            key = fold(mention.name)
-            found.setdefault((key, mention.position, where), {
-                "person_id": key, "name": mention.name, "position": mention.position, "found_in": where})
+            found.setdefault((mention.name, mention.position, where), {
+                "name": mention.name, "position": mention.position, "found_in": where})
     return list(found.values())
 
 

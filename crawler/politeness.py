@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, IgnoreRequest
 
 from crawler.config import read_settings
 
@@ -79,7 +79,8 @@ class CrawlDelayMiddleware:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, with an exponentially growing wait before each retry."""
+    """Scrapy's retries, with an exponentially growing wait before each retry; no retry for a host
+    that is not there (see :func:`host_is_gone`)."""
 
     async def process_response(self, request, response):
         """Retry a retryable status after the backoff wait (or the server's ``Retry-After``)."""
@@ -88,10 +89,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     async def process_exception(self, request, exception):
-        """Retry a timeout or connection failure after the backoff wait."""
+        """Retry a timeout or connection failure after the backoff wait; not a refusal or an
+        unknown host name that says the host is gone."""
+        if host_is_gone(request, exception, self._dead_hosts):
+            return None
         result = super().process_exception(request, exception)
         await self._wait(result)
         return result
+
+    @cached_property
+    def _dead_hosts(self) -> set[str]:
+        """Hosts whose start page or robots.txt was refused, or whose name has no address."""
+        return set()
 
     async def _wait(self, result, asked: float = 0.0) -> None:
         """Sleep before a retry request is handed back (no wait for anything else): the backoff,
@@ -107,6 +116,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def config(self):
         """bantin's settings, read once."""
         return read_settings(self.crawler.settings)
+
+
+NO_HOST = (CannotResolveHostError, DownloadConnectionRefusedError)
+
+
+def host_is_gone(request, exception: Exception, dead_hosts: set[str]) -> bool:
+    """Whether a failed request says its host is not there, so retrying is pointless: a refused
+    connection or an unknown host name on a start page or robots.txt (the host joins
+    ``dead_hosts``), or on any page of a host already in ``dead_hosts``."""
+    if not isinstance(exception, NO_HOST):
+        return False
+    host = urlsplit(request.url).netloc
+    if request.meta.get("start") or urlsplit(request.url).path == "/robots.txt":
+        dead_hosts.add(host)
+    return host in dead_hosts
 
 
 def _retry_after(response) -> float:

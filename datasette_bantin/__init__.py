@@ -1,6 +1,8 @@
 """Datasette plugin for bantin archives: Vietnamese search, article pages, Excel CSV, raw captures.
 
-- SQL functions ``bantin_fts_query(q)`` and ``bantin_snippet(text, q)`` for the ranked search;
+- SQL functions for the ranked search (``prepare_connection``); the articles table's search box
+  reads the same folded index, leaves copies out, and a plain search from it goes to the ranked
+  page (``search_views``);
 - query strings arrive in NFC (a query typed in decomposed Unicode finds the same);
 - ``/-/search?q=`` searches articles, people and offices from one page;
 - an article's row page reads like the article (sanitised with nh3);
@@ -23,9 +25,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from datasette_bantin import search
+from datasette_bantin import pages, search, search_views
+from datasette_bantin.facets import BantinFacet
 from media import is_image, media_type
-from vntext import fold, fold_aligned
+from vntext import fold
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOM = b"\xef\xbb\xbf"
@@ -34,11 +37,6 @@ ALLOWED_TAGS = {"article", "h1", "h2", "p", "figure", "figcaption", "img", "a", 
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "time": {"datetime"},
                       "*": {"class"}}
 ROBOTS = "User-agent: *\nDisallow: /\n"
-# Rank only the 2,000 most recently archived matches: bm25 over every match of a common word in a
-# million articles takes seconds; over 2,000 it takes milliseconds.
-RECENT_MATCHES = ("articles_fts.rowid >= coalesce((select min(rowid) from (select rowid from "
-                  "articles_fts where articles_fts match bantin_fts_query(:q) "
-                  "order by rowid desc limit 2000)), 0)")
 
 
 def sanitise(html: str) -> Markup:
@@ -48,10 +46,17 @@ def sanitise(html: str) -> Markup:
     return Markup(cleaned)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def prepare_connection(conn):
-    """Register the search functions on every connection."""
-    conn.create_function("bantin_fts_query", 1, search.fts_query, deterministic=True)
+    """Register the search functions on every connection: ``bantin_fts_query(q[, together])``,
+    ``bantin_toned(q)``, ``bantin_tone_score(q, text...)``, ``bantin_snippet(text, q)``,
+    ``bantin_fold(text)``; and ``escape_fts(q)`` (Datasette's own, which the table's search box
+    calls) replaced by the folded query, after Datasette registers its own."""
+    conn.create_function("bantin_fts_query", -1, search.fts_query, deterministic=True)
+    conn.create_function("escape_fts", 1, search.fts_query, deterministic=True)
+    conn.create_function("bantin_toned", 1, lambda q: int(bool(search.typed_words(q))),
+                         deterministic=True)
+    conn.create_function("bantin_tone_score", -1, search.tone_score, deterministic=True)
     conn.create_function("bantin_snippet", 2, search.snippet, deterministic=True)
     conn.create_function("bantin_fold", 1, lambda text: fold(text or ""), deterministic=True)
 
@@ -63,11 +68,39 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def render_cell(value, column):
-    """Show search snippets with their highlights (sanitised), not as escaped markup."""
+def render_cell(value, column, table, database, datasette):
+    """Show search snippets with their highlights (sanitised), not as escaped markup; coded
+    values by their label and credited names as a list (``pages.cell_text``)."""
     if column == "snippet" and isinstance(value, str):
         return sanitise(value)
-    return None
+    return (_article_link(datasette, database, table, column, value)
+            or pages.cell_text(datasette, database, table, column, value))
+
+
+def _article_link(datasette, database: str, table: str | None, column: str, value) -> Markup | None:
+    """An article id in a query result (``article_id`` or ``…_article_id``) or in the
+    ``mention_articles`` view, as a link to the archived article page of this database; ``None``
+    for any other cell (tables link theirs through their foreign keys)."""
+    from datasette.utils import tilde_encode
+
+    linked = column == "article_id" or column.endswith("_article_id")
+    if not linked or table not in (None, "mention_articles") or not isinstance(value, str):
+        return None
+    href = datasette.urls.row(database, "articles", tilde_encode(value))
+    return Markup('<a href="{}">{}</a>').format(href, value)
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """The articles table's search box: copies left out, a bad query explained
+    (``search_views.table_search_filters``)."""
+    return search_views.table_search_filters(request, table)
+
+
+@hookimpl
+def register_facet_classes():
+    """The ``bantin`` facet: time order and labels (``datasette_bantin.facets``)."""
+    return [BantinFacet]
 
 
 @hookimpl
@@ -81,7 +114,12 @@ def asgi_wrapper(datasette):
             pairs = parse_qsl(query, keep_blank_values=True)
             bom = scope.get("path", "").endswith(".csv") and ("_bom", "1") in pairs
             pairs = [(k, unicodedata.normalize("NFC", v)) for k, v in pairs if k != "_bom"]
+            pairs = search_views.without_search_mode(pairs)
             scope = {**scope, "query_string": urlencode(pairs).encode()}
+            redirect = search_views.table_search_redirect(datasette, scope, pairs) \
+                or pages.default_columns_redirect(datasette, scope, pairs)
+            if redirect is not None:
+                return await redirect.asgi_send(send)
             return await app(scope, receive, _with_bom(send) if bom else send)
         return wrapped
     return wrap
@@ -103,17 +141,34 @@ def _with_bom(send):
 
 
 @hookimpl
-def table_actions(datasette, database, table):
-    """A one-click Excel-safe download of every row of the table or view."""
-    href = datasette.urls.table(database, table, format="csv") + "?_stream=on&_bom=1&_dl=on"
-    return [{"href": href, "label": "Download all rows as CSV for Excel (UTF-8 with BOM)"}]
+def table_actions(datasette, database, table, request):
+    """A one-click Excel-safe download of every row the page's filters and search select."""
+    return [{"href": pages.excel_href(datasette, database, table, request),
+             "label": "Tải về cho Excel: mọi dòng đang lọc, mọi cột (CSV UTF-8 có BOM)"}]
+
+
+# datasette-vega reads a chart's settings from the URL fragment only when the page loads, so a
+# "#g.…" link clicked on the page itself changed nothing: load the page again with the fragment.
+CHART_LINKS = """document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest('a[href^="#g."]');
+  if (!link || event.defaultPrevented) { return; }
+  event.preventDefault();
+  window.location.hash = link.getAttribute("href");
+  window.location.reload();
+});"""
+
+
+@hookimpl
+def extra_body_script():
+    """Chart links (``#g.…``, on table and query pages) that draw the chart when clicked."""
+    return CHART_LINKS
 
 
 @hookimpl
 def register_routes():
     """The search page, raw captures and robots.txt."""
     return [
-        (r"^/-/search$", search_page),
+        (r"^/-/search$", search_views.search_page),
         (r"^/-/capture/(?P<capture_id>\d+)$", capture_page),
         (r"^/-/image/(?P<capture_id>\d+)$", image_page),
         (r"^/robots\.txt$", robots_txt),
@@ -132,36 +187,6 @@ def _archive(datasette):
         if database.name != "_internal" and database.path:
             return database
     return None
-
-
-async def search_page(datasette, request):
-    """Articles (ranked, with snippets), people and offices matching ``q``, on one page."""
-    query = unicodedata.normalize("NFC", request.args.get("q") or "")
-    database = _archive(datasette)
-    results = {"articles": [], "people": [], "offices": []}
-    if query.strip() and database is not None:
-        results = await _search_all(database, query)
-    return Response.html(await datasette.render_template(
-        "bantin_search.html", {"q": query, "database": database.name if database else None,
-                               **results}, request=request))
-
-
-async def _search_all(database, query: str) -> dict:
-    """Run the three searches of the search page."""
-    articles = await database.execute(
-        "select articles.id, articles.title, articles.site, articles.published_date, "
-        "bantin_snippet(articles_fts.body || ' ' || articles_fts.captions, :q) as snippet "
-        "from articles_fts join articles on articles.rowid = articles_fts.rowid "
-        f"where articles_fts match bantin_fts_query(:q) and {RECENT_MATCHES} "
-        "and articles.duplicate_of is null order by rank limit 50", {"q": query})
-    folded = "%" + " ".join(t for t, _ in search.parse_query(query) if t not in search.OPERATORS) + "%"
-    people = await database.execute(
-        "select id, name, articles from people_mentioned where id like :f limit 50", {"f": folded})
-    offices = await database.execute("select office, articles from offices", {})
-    matching = [dict(row) for row in offices.rows
-                if folded.strip("%") in fold_aligned(row["office"] or "")]
-    return {"articles": [dict(row) for row in articles.rows], "people": [dict(r) for r in people.rows],
-            "offices": matching}
 
 
 async def capture_page(datasette, request):
@@ -216,7 +241,10 @@ async def _stored(datasette, capture_id: int):
 
 @hookimpl
 def extra_template_vars(template, database, table, datasette, request):
-    """On an article's row page, the article itself as sanitised HTML."""
+    """On a table page, its column labels and hidden columns (``pages.table_page_vars``); on an
+    article's row page, the article itself as sanitised HTML and its title."""
+    if template == "table.html" and table and request is not None:
+        return lambda: pages.table_page_vars(datasette, database, table, request)
     if template != "row.html" or table != "articles" or request is None:
         return {}
     from pipelines.warc import captures_folder
@@ -236,10 +264,10 @@ def extra_template_vars(template, database, table, datasette, request):
         kept = captures_folder(db.path).is_dir()  # a published snapshot has no captures
         images = [{**dict(r), "archived": datasette.urls.path(f"/-/image/{r['capture_id']}")
                    if kept and r["capture_id"] else None} for r in images.rows]
-        return {"bantin_article": sanitise(article_html(
-            article, images, [dict(r) for r in attachments.rows],
-            datasette.urls.path(f"/-/capture/{article['capture_id']}") if article["capture_id"] else None,
-        ))}
+        capture = datasette.urls.path(f"/-/capture/{article['capture_id']}") \
+            if kept and article["capture_id"] else None
+        return {"bantin_title": article["title"], "bantin_article": sanitise(article_html(
+            article, images, [dict(r) for r in attachments.rows], capture))}
     return article_vars
 
 

@@ -1,9 +1,11 @@
-"""Search queries in Vietnamese, with or without diacritics: the FTS5 query and the snippet.
+"""Search queries in Vietnamese, with or without diacritics: the FTS5 queries, the tone score,
+the message for a query that cannot be searched as typed, and the snippet.
 
-The full-text index holds a ``folded`` copy of every article (tones removed, đ → d). A query is
-folded the same way and matched against that column, so ``dinh hong phong``, ``Đinh Hồng Phong``
-and the same typed in decomposed Unicode all find the same articles. Phrases (``"hội nghị"``),
-prefixes (``tuyen*``) and ``OR`` / ``NOT`` keep their FTS5 meaning.
+The full-text index holds each article's text folded (tones removed, đ → d) in one column. A query
+is folded the same way and matched against it, so ``dinh hong phong``, ``Đinh Hồng Phong`` and the
+same typed in decomposed Unicode all find the same articles. Phrases (``"hội nghị"``), prefixes
+(``tuyen*``) and ``OR`` / ``NOT`` keep their FTS5 meaning. Ranking asks the index for the words as
+a phrase and near each other too, and compares the tones typed with the text as printed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ OPERATORS = frozenset(("OR", "NOT", "AND"))
 NO_MATCH = 'folded : "\u2400"'  # a token no article holds: an empty query finds nothing
 SNIPPET_WORDS = 36
 SNIPPET_PREFIX = 3000  # characters folded first when looking for the first match
+NEAR_WORDS = 10  # words apart that still count as "near each other"
 MATCH_REACH = 300  # characters past a match start that always hold its end (no word is longer)
 
 
@@ -37,8 +40,15 @@ def parse_query(query: str | None) -> list[tuple[str, bool]]:
     return terms
 
 
-def fts_query(query: str | None) -> str:
-    """An FTS5 MATCH expression over the folded column for what a person typed."""
+def fts_query(query: str | None, together: str = "") -> str:
+    """An FTS5 MATCH expression over the folded column for what a person typed.
+
+    ``together``: ``""`` for every term anywhere (with the operators typed), ``"phrase"`` for the
+    words as one phrase, ``"near"`` for the words within NEAR_WORDS of each other; those two
+    match nothing unless the query is two or more words without operators.
+    """
+    if together:
+        return _together_query(query, together)
     parts = []
     for text, prefix in parse_query(query):
         if text in OPERATORS:
@@ -49,6 +59,70 @@ def fts_query(query: str | None) -> str:
     while parts and parts[-1] in OPERATORS:
         parts.pop()
     return f"folded : ({' '.join(parts)})" if parts else NO_MATCH
+
+
+def _together_query(query: str | None, together: str) -> str:
+    """The words of ``query`` as one phrase (``"phrase"``) or near each other (``"near"``)."""
+    terms = parse_query(query)
+    if len(terms) < 2 or any(text in OPERATORS for text, _ in terms):
+        return NO_MATCH
+    if together == "phrase":
+        last_prefix = terms[-1][1]
+        return f'folded : "{" ".join(text for text, _ in terms)}"' + ("*" if last_prefix else "")
+    phrases = " ".join(f'"{text}"' + ("*" if prefix else "") for text, prefix in terms)
+    return f"folded : NEAR({phrases}, {NEAR_WORDS})"
+
+
+def typed_words(query: str | None) -> tuple[str, ...]:
+    """The words of ``query`` as typed (NFC, lower case), when any carries a tone or đ; empty
+    when the query has none (then tones cannot rank)."""
+    text = unicodedata.normalize("NFC", query or "")
+    words = tuple(word.lower() for word in re.findall(r"\w+", text) if word not in OPERATORS)
+    return words if any(fold(word) != word for word in words) else ()
+
+
+@lru_cache(maxsize=256)
+def _tone_patterns(query: str) -> tuple[re.Pattern, re.Pattern] | None:
+    """Whole-word patterns over lower-case text: any typed word, and the typed words in order."""
+    words = typed_words(query)
+    if not words:
+        return None
+    anyword = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, set(words))) + r")(?!\w)")
+    phrase = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")
+    return anyword, phrase
+
+
+def tone_score(query: str | None, *texts: str | None) -> int:
+    """How well ``texts`` match ``query`` with its tones as typed: the number of distinct typed
+    words found exactly, plus the number of words again when all are found in order; 0 when the
+    query was typed without tones."""
+    patterns = _tone_patterns(unicodedata.normalize("NFC", query or ""))
+    if patterns is None:
+        return 0
+    anyword, phrase = patterns
+    text = unicodedata.normalize("NFC", " \n".join(t for t in texts if t)).lower()
+    found = set(anyword.findall(text))
+    bonus = len(typed_words(query)) if len(found) > 1 and phrase.search(text) else 0
+    return len(found) + bonus
+
+
+def query_problem(query: str | None) -> str | None:
+    """One readable line when ``query`` cannot be searched as typed (an unclosed quote, nothing
+    but operators or marks), saying what was searched instead; ``None`` when it is fine."""
+    query = unicodedata.normalize("NFC", query or "").strip()
+    if not query:
+        return None
+    terms = [text for text, _ in parse_query(query) if text not in OPERATORS]
+    if not terms:
+        return (f"Không có từ nào để tìm trong «{query}»: hãy gõ ít nhất một từ "
+                "(NOT, OR, AND, dấu \" và dấu * không tự tìm được).")
+    if query.count('"') % 2:
+        return "Dấu ngoặc kép chưa đóng: đã tìm các từ như không có ngoặc."
+    words = query.split()
+    if words[0] in OPERATORS or words[-1] in OPERATORS:
+        return (f"{words[0] if words[0] in OPERATORS else words[-1]} cần một từ ở mỗi bên "
+                "(ví dụ: hội nghị NOT trực tuyến); đã tìm các từ còn lại.")
+    return None
 
 
 def snippet(text: str | None, query: str | None) -> str:

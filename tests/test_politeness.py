@@ -118,3 +118,21 @@ def test_a_crawl_opens_no_listening_port(tmp_path):
     assert "Spider opened" in result.stderr
     assert "listening" not in result.stderr.lower()
     assert not state.exists()
+
+
+def test_a_refusal_is_not_retried_only_where_it_says_the_host_is_gone():
+    from scrapy import Request
+    from scrapy.exceptions import DownloadConnectionRefusedError, DownloadTimeoutError
+
+    from crawler.politeness import host_is_gone
+
+    dead: set[str] = set()
+    refused = DownloadConnectionRefusedError("Connection was refused by other side")
+    article = Request("http://phuong.example.vn/tin-tuc/-/asset_publisher/a/content/b")
+    assert not host_is_gone(article, refused, dead)  # a live portal restarting: retried
+    start = Request("http://phuong.example.vn/", meta={"start": True})
+    assert host_is_gone(start, refused, dead)
+    assert host_is_gone(article, refused, dead)  # its host did not answer its start page
+    assert not host_is_gone(article, DownloadTimeoutError("took too long"), dead)
+    assert host_is_gone(Request("http://xa.example.vn/robots.txt"), refused, dead)
+    assert {"phuong.example.vn", "xa.example.vn"} == dead

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+import subprocess
+import sys
 import zipfile
 from urllib.parse import quote
 
 from datasette.app import Datasette
 
-from helpers import SEED_ID, get, invoke, search_ids
+from helpers import SEED, SEED_ID, get, invoke, search_ids
 
 
 def test_publish_makes_a_snapshot_datasette_serves_as_is(crawled, tmp_path):
@@ -47,3 +51,34 @@ def test_a_snapshot_s_requirements_leave_the_crawler_and_scrapy_out(crawled, tmp
     assert "datasette" in " ".join(requires)
     listed = (folder / "requirements.txt").read_text(encoding="utf-8").lower()
     assert "scrapy" not in listed and f"./wheels/{wheel.name}" in listed
+
+
+def test_a_snapshot_s_article_pages_show_no_capture_links_it_cannot_serve(crawled, tmp_path):
+    folder = tmp_path / "site"
+    assert 0 == invoke("publish", str(folder), "--db", str(crawled["db"])).exit_code
+    assert not (folder / "captures").exists()
+    snapshot = Datasette(immutables=[str(folder / "archive.db")],
+                         metadata=json.loads((folder / "metadata.json").read_text()))
+    page = get(snapshot, "/archive/articles/" + quote(SEED_ID, safe=":")).text
+    article = page.split('<article class="bantin-article">', 1)[1].split("</article>", 1)[0]
+    assert SEED["title"] in article
+    assert "/-/capture/" not in article and "/-/image/" not in article
+    archived = sqlite3.connect(folder / "archive.db").execute(
+        "select src from images where article_id = ? order by position", [SEED_ID]).fetchall()
+    assert [src for (src,) in archived] == re.findall(r'<img src="([^"]+)"', article)
+    assert len(SEED["images"]) == len(archived)
+
+
+def test_the_snapshot_s_plugin_wheel_imports_without_the_crawler(crawled, tmp_path):
+    folder = tmp_path / "site"
+    assert 0 == invoke("publish", str(folder), "--db", str(crawled["db"])).exit_code
+    (wheel,) = (folder / "wheels").glob("*.whl")
+    probe = ("import sys; import datasette_bantin, pipelines.storage, pipelines.warc; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('scrapy', 'twisted', 'crawler', 'bantin', 'dateparser')))")
+    result = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(wheel)!r}]; "
+                             + probe], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert "[]" == result.stdout.strip()
+    listed = (folder / "requirements.txt").read_text(encoding="utf-8").lower().splitlines()
+    assert {"datasette", "datasette-vega"} <= {line.split("==")[0] for line in listed}

@@ -81,12 +81,12 @@ def test_every_copy_s_view_count_is_an_observation_of_its_own(db):
 
 
 def test_storage_writes_the_mentions_the_record_carries_and_finds_none_itself(db):
-    mention = {"person_id": "dinh hong phong", "name": "Đinh Hồng Phong", "position": "Phó Bí thư",
-               "found_in": "body"}
+    mention = {"name": "Đinh Hồng Phong", "position": "Phó Bí thư", "found_in": "body"}
     storage.save_articles(db, [{**RECORD, "mentions": [mention]}])
-    assert [("dinh hong phong", "Phó Bí thư", "body", "2022-09-09")] == [tuple(r.values()) for r in db.query(
+    assert [("đinh-hồng-phong", "Phó Bí thư", "body", "2022-09-09")] == [tuple(r.values()) for r in db.query(
         "select person_id, position, found_in, published_date from mentions")]
-    assert [{"id": "dinh hong phong", "name": "Đinh Hồng Phong"}] == list(db.query("select * from people"))
+    assert [{"id": "đinh-hồng-phong", "name": "Đinh Hồng Phong", "folded": "dinh hong phong"}] == list(
+        db.query("select * from people"))
     storage.save_articles(db, [{**RECORD, "title": "Sửa", "mentions": []}])  # the body still names him
     assert 0 == db.table("mentions").count
 

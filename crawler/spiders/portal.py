@@ -55,6 +55,7 @@ class PortalSpider(scrapy.Spider):
         self.session = None  # the crawl's archive session, from start()
         self.config = None
         self.files: FileFetches | None = None  # images and documents to keep, when captures are on
+        self.start_pages_failed: Counter = Counter()  # per site: start pages that got no answer
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -206,11 +207,22 @@ class PortalSpider(scrapy.Spider):
         kind = failure_kind(failure.type.__name__, failure.getErrorMessage())
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
         requested = (request.meta.get("redirect_urls") or [request.url])[0]
-        self.logger.warning("not fetched: %s (%s)", requested, reason)
         self.crawler.stats.inc_value(f"bantin/failed/{kind}")
         if request.meta.get("start") and kind in ("connection", "timeout", "fetch_error"):
+            self._start_page_failed(site, requested, reason)
             yield SiteCheck(site.name, urlsplit(request.url).netloc, "dead", reason, utc_now())
+        else:
+            self.logger.warning("not fetched: %s (%s)", requested, reason)
         yield PageFailure(site=site.name, url=requested, kind=kind, reason=reason, fetched_at=utc_now())
+
+    def _start_page_failed(self, site: SiteConfig, url: str, reason: str) -> None:
+        """Log one line for a start page that got no answer: the site is named dead when this was
+        the last of its start pages and none answered."""
+        self.start_pages_failed[site.name] += 1
+        if self.start_pages_failed[site.name] < len(site.start_urls):
+            self.logger.warning("start page not fetched: %s (%s)", url, reason)
+        else:
+            self.logger.warning("site %s is dead: no start page answered (%s)", site.name, reason)
 
     def closed(self, reason: str) -> None:
         """Log the crawl's closing summary: articles stored and pages that failed, by kind."""
@@ -297,6 +309,7 @@ FAILURE_KINDS = (
     ("DataLoss", "truncated"),
     ("Connection", "connection"),
     ("DNSLookup", "connection"),
+    ("CannotResolveHost", "connection"),
 )
 
 

@@ -25,6 +25,7 @@ from pipelines.storage.captures import (
     payload_capture,
     resolve_revisits,
 )
+from pipelines.storage.people import ensure_people, person_id
 from pipelines.storage.runs import (
     complete_sites,
     finish_run,
@@ -44,6 +45,7 @@ __all__ = [
     "capture_with_content",
     "check_archive",
     "complete_sites",
+    "ensure_people",
     "ensure_schema",
     "failed_urls",
     "finish_run",
@@ -56,6 +58,7 @@ __all__ = [
     "mark_gone",
     "open_archive",
     "payload_capture",
+    "person_id",
     "quality",
     "record_site_state",
     "resolve_revisits",

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from pipelines.storage.captures import link_files
+from pipelines.storage.facets import facet_keys
+from pipelines.storage.people import add_people, person_id
 from pipelines.storage.schema import ARTICLE_COLUMNS, FTS_COLUMNS, FTS_TABLE, TABLES, fetch_rows
 from vntext import fold, is_relative_time
 
@@ -81,8 +83,9 @@ def _save_article(db: sqlite_utils.Database, record: dict, change: str,
 
 
 def _derive(db: sqlite_utils.Database, row: dict, record: dict, archived_before: bool) -> None:
-    """Fill the columns kept for facets: year, month, has_views, state, author_names (an article
-    not ``archived_before`` has no versions yet)."""
+    """Fill the columns kept for facets: year, month, has_views, state, author_names, and the
+    case-folded office_key and category_key (an article not ``archived_before`` has no versions
+    yet)."""
     date = row.get("published_date") or ""
     row["published_year"] = int(date[:4]) if date[:4].isdigit() else None
     row["published_month"] = date[:7] or None
@@ -92,21 +95,24 @@ def _derive(db: sqlite_utils.Database, row: dict, record: dict, archived_before:
     row["state"] = "edited" if versions else "current"
     names = list(dict.fromkeys(author["name"] for author in record.get("authors", [])))
     row["author_names"] = json.dumps(names, ensure_ascii=False)
+    row.update(facet_keys(row))
 
 
 def _save_mentions(db: sqlite_utils.Database, record: dict, row: dict, replace: bool) -> None:
-    """Store the mentions of officials the record carries (found at extraction), replacing the
-    archived ones when ``replace``, and add new people."""
+    """Store the mentions of officials the record carries (found at extraction: ``name``,
+    ``position``, ``found_in``), replacing the archived ones when ``replace``, and add new
+    people. The person is the exact name, tones kept (``storage.people.person_id``); a
+    ``person_id`` in the record is not used."""
     mentions = record.get("mentions") or []
-    for mention in mentions:
-        db.execute("insert or ignore into people (id, name) values (?, ?)",
-                   [mention["person_id"], mention["name"]])
+    add_people(db, [mention["name"] for mention in mentions])
     if replace:
         db.execute("delete from mentions where article_id = ?", [row["id"]])
-    _insert(db, "mentions", [
-        {"article_id": row["id"], "person_id": mention["person_id"], "position": mention["position"],
-         "found_in": mention["found_in"], "published_date": row.get("published_date")}
-        for mention in mentions])
+    rows = {}
+    for mention in mentions:
+        key = (person_id(mention["name"]), mention["position"], mention["found_in"])
+        rows.setdefault(key, {"article_id": row["id"], "person_id": key[0], "position": key[1],
+                              "found_in": key[2], "published_date": row.get("published_date")})
+    _insert(db, "mentions", list(rows.values()))
 
 
 def _keep_archived_facts(existing: dict, row: dict) -> None:
@@ -238,8 +244,8 @@ def _observe_views(db: sqlite_utils.Database, record: dict) -> None:
 
 @dataclass(frozen=True)
 class SearchRow:
-    """An article's row of the full-text index: the article's ``rowid``, the column values, and
-    whether an archived row is replaced."""
+    """An article's row of the full-text index: the article's ``rowid``, the column values
+    (``folded``: the searchable text), and whether an archived row is replaced."""
 
     rowid: int
     values: dict[str, str]
@@ -249,19 +255,14 @@ class SearchRow:
 def _search_row(rowid: int, record: dict, replace: bool) -> SearchRow:
     """The full-text row of an article (``rowid``: the article's rowid).
 
-    The ``folded`` column holds everything again without tones and with đ → d, so a query typed
-    without diacritics ("dinh hong phong") finds "Đinh Hồng Phong".
+    Title, lead, body, captions, credited names and office, folded as a query is (no tones,
+    đ → d), so "dinh hong phong" and "Đinh Hồng Phong" find the same; the text as printed stays
+    in the articles and images tables for snippets.
     """
-    values = {
-        "title": record.get("title") or "",
-        "lead": record.get("lead") or "",
-        "body": record.get("body") or "",
-        "captions": "\n".join(i["caption"] for i in record.get("images", []) if i.get("caption")),
-        "authors": ", ".join(a["name"] for a in record.get("authors", [])),
-        "source": record.get("source") or "",
-    }
-    values["folded"] = fold(" \n".join(values.values()))
-    return SearchRow(rowid, values, replace)
+    parts = [record.get("title") or "", record.get("lead") or "", record.get("body") or "",
+             "\n".join(i["caption"] for i in record.get("images", []) if i.get("caption")),
+             ", ".join(a["name"] for a in record.get("authors", [])), record.get("source") or ""]
+    return SearchRow(rowid, {"folded": fold(" \n".join(parts))}, replace)
 
 
 INSERT_SEARCH_ROW = (f"insert into {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) "

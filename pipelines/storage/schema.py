@@ -13,6 +13,13 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.db import DescIndex
 
+from pipelines.storage.facets import fill_facet_keys
+from pipelines.storage.people import ensure_people
+from pipelines.storage.search_index import FTS_COLUMNS as FTS_COLUMNS  # re-exported
+from pipelines.storage.search_index import FTS_TABLE as FTS_TABLE  # re-exported
+from pipelines.storage.search_index import FTS_TOKENIZER as FTS_TOKENIZER  # re-exported
+from pipelines.storage.search_index import ensure_search_index
+
 ARTICLE_COLUMNS = {
     "id": str, "site": str, "published_at": str, "published_date": str, "title": str,
     "category": str, "views": int, "source": str, "url": str, "lead": str, "body": str,
@@ -25,6 +32,8 @@ ARTICLE_COLUMNS = {
     # and the credited names as a JSON array
     "published_year": int, "published_month": str, "has_views": int, "state": str,
     "author_names": str,
+    # the office (source) and category case-folded, one facet value however they were printed
+    "office_key": str, "category_key": str,
 }
 ARCHIVE_MARK = "articles"  # the table every bantin archive has
 ARTICLE_FK = [("article_id", "articles", "id")]
@@ -54,7 +63,8 @@ TABLES = {
                     "capture_id": int},
         "pk": ("article_id", "version"), "foreign_keys": ARTICLE_FK,
     },
-    "people": {"columns": {"id": str, "name": str}, "pk": "id"},
+    # one person per exact name: id keeps the tones (pipelines.storage.people.person_id)
+    "people": {"columns": {"id": str, "name": str, "folded": str}, "pk": "id"},
     "mentions": {
         "columns": {"article_id": str, "person_id": str, "position": str, "found_in": str,
                     "published_date": str},
@@ -97,7 +107,7 @@ TABLES = {
 # site, category or month is read off an index instead of sorting all its articles.
 NEWEST_FIRST = [DescIndex("published_at"), "id"]
 BROWSED_BY_DATE = ("site", "category", "source", "published_year", "published_month", "has_views",
-                   "state")
+                   "state", "office_key", "category_key")
 INDEXES = {
     "articles": [*([column, *NEWEST_FIRST] for column in BROWSED_BY_DATE), NEWEST_FIRST,
                  ["published_date"], ["duplicate_of"], ["gone_at"],
@@ -107,12 +117,10 @@ INDEXES = {
     "authors": [["name"]],
     "images": [["src"]],
     "attachments": [["url"]],
+    "people": [["folded"]],
     "mentions": [["person_id"], ["published_date"]],
     "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
 }
-FTS_TABLE = "articles_fts"
-FTS_COLUMNS = ("title", "lead", "body", "captions", "authors", "source", "folded")
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 
 
 # The key questions as views, so each downloads in full as CSV (``_stream=on``).
@@ -130,15 +138,20 @@ VIEWS = {
         select site, published_month as month, count(*) as articles
         from articles where duplicate_of is null and published_month is not null
         group by site, published_month order by published_month, site""",
+    # an article and its copies on other sites (duplicate_of) count as one article
     "people_mentioned": """
-        select people.id, people.name, count(distinct mentions.article_id) as articles,
+        select people.id, people.name, people.folded,
+          count(distinct coalesce(articles.duplicate_of, articles.id)) as articles,
           min(mentions.published_date) as first_mentioned, max(mentions.published_date) as last_mentioned
         from people join mentions on mentions.person_id = people.id
+          join articles on articles.id = mentions.article_id
         group by people.id order by articles desc""",
     "person_positions": """
-        select people.name as person, mentions.position, count(distinct mentions.article_id) as articles,
+        select people.name as person, mentions.position,
+          count(distinct coalesce(articles.duplicate_of, articles.id)) as articles,
           min(mentions.published_date) as first_seen, max(mentions.published_date) as last_seen
         from mentions join people on people.id = mentions.person_id
+          join articles on articles.id = mentions.article_id
         group by people.id, mentions.position order by people.name, first_seen""",
     "mention_articles": """
         select people.name as person, mentions.position, mentions.found_in,
@@ -227,10 +240,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db.table(name).create_index(columns, if_not_exists=True)
-    db.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(FTS_COLUMNS)}, "
-        f"tokenize = '{FTS_TOKENIZER}')"
-    )
+    ensure_search_index(db)
+    fill_facet_keys(db)
+    ensure_people(db)
     for name, sql in VIEWS.items():
         wanted = f"CREATE VIEW {name} AS {' '.join(sql.split())}"
         if _view_sql(db, name) != wanted:
