@@ -181,14 +181,6 @@ async def robots_txt(datasette):
     return Response.text("User-agent: *\nAllow: /\n" if config.get("allow_robots") else ROBOTS)
 
 
-def _archive(datasette):
-    """The first attached database that holds an ``articles`` table."""
-    for database in datasette.databases.values():
-        if database.name != "_internal" and database.path:
-            return database
-    return None
-
-
 async def capture_page(datasette, request):
     """The raw payload of a capture, as plain text (never rendered as a page)."""
     stored = await _stored(datasette, int(request.url_vars["capture_id"]))
@@ -221,7 +213,7 @@ async def _stored(datasette, capture_id: int):
     from pipelines.storage.captures import payload_capture
     from pipelines.warc import captures_folder, read_capture
 
-    database = _archive(datasette)
+    database = search_views.archive_database(datasette)
     rows = await database.execute("select * from captures where id = ?", [capture_id])
     if not rows.rows or rows.rows[0]["warc_file"] is None:
         return Response.text("No such capture.", status=404)

@@ -77,7 +77,7 @@ def without_search_mode(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(key, value) for key, value in pairs if key != "_searchmode"]
 
 
-def _archive(datasette):
+def archive_database(datasette):
     """The first attached database with a file (the archive), or ``None``."""
     for database in datasette.databases.values():
         if database.name != "_internal" and database.path:
@@ -89,7 +89,7 @@ async def search_page(datasette, request):
     """Articles (ranked, with snippets, their total count), people and offices matching ``q``,
     on one page; a readable line when the query cannot be searched as typed."""
     query = unicodedata.normalize("NFC", request.args.get("q") or "")
-    database = _archive(datasette)
+    database = archive_database(datasette)
     results = {"articles": [], "count": 0, "people": [], "offices": []}
     if query.strip() and database is not None:
         results = await search_all(datasette, database, query, request.actor)
