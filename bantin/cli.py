@@ -384,6 +384,12 @@ def import_wayback(site_names, hosts, start, end, db, sites_file, cdx, replay, o
         with click.progressbar(captures, label="recovering") as bar:
             yield from bar
 
+    if not Path(db).exists():  # the names are checked before any file is made
+        try:
+            wayback.sources_for(list(load_registry(*([sites_file] if sites_file else [])).values()),
+                                list(site_names), list(hosts))
+        except RegistryError as error:
+            raise click.UsageError(str(error)) from None
     archive = storage.open_archive(db)
     try:
         sites = archive_sites(archive, sites_file)

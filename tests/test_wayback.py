@@ -500,12 +500,14 @@ def test_an_unknown_site_is_one_line(tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert (2, [True]) == (result.exit_code,
                            [error.startswith("Error: unknown site 'nowhere'; known: ") for error in errors])
+    assert [] == list(tmp_path.iterdir())  # no archive made for a command typed wrongly
 
 
 def test_no_site_nor_host_is_one_line(tmp_path):
     result = invoke("import-wayback", "--db", str(tmp_path / "a.db"))
     assert (2, ["Error: name a site (see `bantin sites`) or give --host HOST"]) == \
         (result.exit_code, [line for line in result.stderr.splitlines() if line.startswith("Error:")])
+    assert [] == list(tmp_path.iterdir())
 
 
 def test_an_unreachable_cdx_server_is_one_line_after_the_retries(tmp_path):
