@@ -327,7 +327,8 @@ def import_warc(files, db, sites_file) -> None:
     finally:
         archive.close()
     click.echo(f"import: {outcomes.get('imported', 0)} records; articles: {outcomes.get('new', 0)} new, "
-               f"{outcomes.get('changed', 0)} changed, {outcomes.get('unchanged', 0)} unchanged; "
+               f"{outcomes.get('changed', 0)} changed, {outcomes.get('unchanged', 0)} unchanged, "
+               f"{outcomes.get('older_than_archived', 0)} older captures passed over; "
                f"{outcomes.get('already_imported', 0)} records imported before, "
                f"{outcomes.get('not_web_pages', 0)} not web pages")
     for problem in problems:

@@ -115,12 +115,46 @@ def import_archives(db, paths: list[Path], sites: list[SiteConfig], captures_fol
             problems.append(f"{path.name}: {_problem(error)}")
             if kept is not None and not read:  # nothing of it was imported: keep no copy
                 kept.unlink(missing_ok=True)
-        outcomes += storage.save_articles(db, records, change="reextracted")
+        outcomes += _save_newest(db, records)
     outcomes["revisits_unresolved"] = storage.resolve_revisits(db)
-    outcomes += storage.save_articles(db, _revisited_articles(db, sites, Path(captures_folder)),
-                                      change="reextracted")
+    outcomes += _save_newest(db, _revisited_articles(db, sites, Path(captures_folder)))
     storage.link_copies(db)
     return outcomes, problems
+
+
+def _save_newest(db, records: list[dict]) -> Counter:
+    """Save the article records of imported captures that are newer than what is archived (see
+    :func:`newest_records`); the outcomes, with ``older_than_archived`` for the rest."""
+    fresh, older = newest_records(db, records)
+    outcomes = storage.save_articles(db, fresh, change="reextracted")
+    outcomes["older_than_archived"] += older
+    return outcomes
+
+
+def newest_records(db, records: list[dict]) -> tuple[list[dict], int]:
+    """Of article records read from captures made elsewhere (``fetched_at``: the capture's time),
+    per article the newest, and only when newer than the archived row: a capture older than what a
+    later fetch archived never replaces it (it stays a capture, for re-extraction). Returns the
+    records to save and how many were passed over."""
+    newest: dict[str, dict] = {}
+    for record in records:
+        kept = newest.get(record["id"])
+        if kept is None or _moment(record) >= _moment(kept):
+            newest[record["id"]] = record
+    fresh = [record for record in newest.values() if newer_than_archived(db, record)]
+    return fresh, len(records) - len(fresh)
+
+
+def newer_than_archived(db, record: dict) -> bool:
+    """Whether an article record was captured after the archived row was fetched (or nothing is
+    archived under its id)."""
+    archived = storage.article_fetched_at(db, record["id"])
+    return archived is None or _moment(record) > datetime.fromisoformat(archived)
+
+
+def _moment(record: dict) -> datetime:
+    """When a record's page was captured (its ``fetched_at``, ISO 8601)."""
+    return datetime.fromisoformat(record["fetched_at"])
 
 
 def _revisited_articles(db, sites: list[SiteConfig], folder: Path) -> list[dict]:

@@ -42,6 +42,7 @@ from pipelines.cdx import (
     timestamp_iso,
     wanted,
 )
+from pipelines.replay import newer_than_archived
 
 ORIGIN = "wayback"  # captures.origin and articles.recovered_from of what this module keeps
 RETRYABLE = frozenset({429, 502, 503, 504})
@@ -315,7 +316,7 @@ def _import_one(db, writer: RecoveredWarcWriter, client: ArchiveClient, site: Si
         row = _capture_row(site, capture.url, timestamp, stored, written)
         row["id"] = storage.add_capture(db, row)
         record = _article(stored, row, sites)
-        if record is not None and _newer_than_archived(db, record):
+        if record is not None and newer_than_archived(db, record):
             report.counts.update(storage.save_articles(db, [record], change="reextracted"))
         elif record is not None:
             report.counts["older_than_archived"] += 1
@@ -358,13 +359,6 @@ def _capture_row(site: SiteConfig, url: str, timestamp: str, stored: warc.Stored
             "content_digest": warc.content_digest(text) if text is not None else None,
             "warc_file": written.warc_file, "offset": written.offset, "length": written.length,
             "origin": ORIGIN}
-
-
-def _newer_than_archived(db, record: dict) -> bool:
-    """Whether a recovered article record was captured after the archived row was fetched (or
-    nothing is archived): an older copy from a web archive never replaces a newer one."""
-    archived = storage.article_fetched_at(db, record["id"])
-    return archived is None or datetime.fromisoformat(record["fetched_at"]) > datetime.fromisoformat(archived)
 
 
 def _article(stored: warc.StoredResponse, capture: dict, sites: list[SiteConfig]) -> dict | None:

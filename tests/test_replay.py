@@ -63,8 +63,9 @@ def test_reextract_of_an_intact_archive_changes_nothing(archive_copy):
     assert "reextract: 0 changed" in result.stdout
 
 
-def warc_of(portal, urls: list[str]) -> bytes:
-    """A WARC written by warcio's own writer from pages fetched over HTTP (as another tool would)."""
+def warc_of(portal, urls: list[str], captured_at: datetime | None = None) -> bytes:
+    """A WARC written by warcio's own writer from pages fetched over HTTP (as another tool would),
+    dated now or ``captured_at``."""
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
     for url in urls:
@@ -72,7 +73,7 @@ def warc_of(portal, urls: list[str]) -> bytes:
             body = response.read()
             headers = StatusAndHeaders(f"{response.status} OK", list(response.headers.items()),
                                        protocol="HTTP/1.0")
-        date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        date = (captured_at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
         record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                            http_headers=headers, warc_headers_dict={"WARC-Date": date})
         writer.write_record(record)
@@ -169,3 +170,23 @@ def test_a_missing_capture_file_is_counted_alike_on_one_and_two_processes(archiv
     two = reextracted_on(other / "archive.db", workers=2)
     assert one == two
     assert [first] == list(two[1])
+
+
+def test_an_imported_capture_older_than_the_archived_article_does_not_replace_it(
+        crawled, portal, archive_copy, tmp_path):
+    url = article_urls(crawled["db"])[0]
+    with sqlite3.connect(archive_copy) as connection:  # the archive's row, as a later crawl left it
+        connection.execute("update articles set title = 'Tiêu đề mới' where url = ?", [url])
+    connection.close()
+    old = tmp_path / "old.warc.gz"
+    old.write_bytes(warc_of(portal, [url], captured_at=datetime(2019, 5, 1, tzinfo=UTC)))
+    result = invoke("import-warc", str(old), "--db", str(archive_copy), "--sites", str(crawled["sites"]))
+    assert 0 == result.exit_code, result.stderr[-2000:]
+    assert "1 older captures passed over" in result.stdout
+    title = "select title from articles where url = ?"
+    assert ["Tiêu đề mới"] == [r["title"] for r in rows(archive_copy, title, url)]
+    later = tmp_path / "later.warc.gz"
+    later.write_bytes(warc_of(portal, [url], captured_at=datetime(2099, 5, 1, tzinfo=UTC)))
+    result = invoke("import-warc", str(later), "--db", str(archive_copy), "--sites", str(crawled["sites"]))
+    assert "0 older captures passed over" in result.stdout
+    assert ["Tiêu đề mới"] != [r["title"] for r in rows(archive_copy, title, url)]
