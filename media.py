@@ -14,6 +14,10 @@ IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a",
                     b"\x00\x00\x01\x00")
 
 
+# The media types of a web page.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
 def media_type(content_type: str | None) -> str:
     """The media type of a Content-Type header value, lower case, without parameters."""
     return (content_type or "").split(";")[0].strip().lower()

@@ -58,3 +58,9 @@ def fold_aligned(text: str) -> str:
     """``text`` (NFC) folded character by character, so positions in the result are positions in
     ``text`` (for highlighting a match found in the folded form)."""
     return text.translate({ord(char): _fold_char(char) for char in set(text)})
+
+
+def normalise_name(name: str) -> str:
+    """A name cleaned (NFC, one space) with each word capitalised (``ĐINH HỒNG PHONG`` →
+    ``Đinh Hồng Phong``)."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in clean_text(name).split())

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vntext import clean_text
+from vntext import clean_text, normalise_name
 
 SURNAMES = frozenset((
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
@@ -86,11 +86,6 @@ def mentions_of(body: str | None, captions: list[str]) -> list[dict]:
             found.setdefault((mention.name, mention.position, where), {
                 "name": mention.name, "position": mention.position, "found_in": where})
     return list(found.values())
-
-
-def normalise_name(name: str) -> str:
-    """A name in NFC with each word capitalised (``ĐINH HỒNG PHONG`` → ``Đinh Hồng Phong``)."""
-    return " ".join(word[:1].upper() + word[1:].lower() for word in clean_text(name).split())
 
 
 def find_mentions(text: str) -> list[Mention]:

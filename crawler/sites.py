@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +37,12 @@ class SiteConfig:
 
     def owns(self, url: str) -> bool:
         """True when ``url`` is served by one of this site's hosts (``www.`` ignored)."""
-        return _host_key(urlsplit(url).netloc) in {_host_key(h) for h in self.hosts}
+        return _host_key(urlsplit(url).netloc) in self._host_keys
+
+    @cached_property
+    def _host_keys(self) -> frozenset[str]:
+        """The comparable forms of this site's hosts, made once (``owns`` runs for every link)."""
+        return frozenset(_host_key(host) for host in self.hosts)
 
 
 def _host_key(netloc: str) -> str:

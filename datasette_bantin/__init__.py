@@ -196,7 +196,7 @@ async def image_page(datasette, request):
     stored = await _stored(datasette, int(request.url_vars["capture_id"]))
     if isinstance(stored, Response):
         return stored
-    content_type = dict((k.lower(), v) for k, v in stored.headers).get("content-type")
+    content_type = stored.header("Content-Type")
     if stored.status != 200 or not is_image(content_type, stored.body):
         return Response.text("This capture is not an archived image.", status=404)
     return Response(stored.body, content_type=media_type(content_type),

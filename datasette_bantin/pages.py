@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from urllib.parse import parse_qsl, unquote, urlencode
+from weakref import WeakKeyDictionary
 
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
@@ -32,10 +33,17 @@ def query_pairs(request) -> list[tuple[str, str]]:
 
 
 def table_config(datasette, database: str | None, table: str | None) -> dict:
-    """The plugin config of one table (empty when it has none)."""
+    """The plugin config of one table (empty when it has none). Read once per table and
+    Datasette instance: the metadata does not change while it runs, and cells ask for it."""
     if not database or not table:
         return {}
-    return datasette.plugin_config(PLUGIN, database=database, table=table) or {}
+    read = _TABLE_CONFIGS.setdefault(datasette, {})
+    if (database, table) not in read:
+        read[database, table] = datasette.plugin_config(PLUGIN, database=database, table=table) or {}
+    return read[database, table]
+
+
+_TABLE_CONFIGS: WeakKeyDictionary = WeakKeyDictionary()  # Datasette → {(database, table): config}
 
 
 def default_columns_redirect(datasette, scope: dict, pairs: list[tuple[str, str]]) -> Response | None:

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlencode, urlsplit
 
+from media import HTML_TYPES
 from pipelines import warc
 
 ORIG_PREFIX = "x-archive-orig-"
 REVISIT = "warc/revisit"  # the CDX type of a revisit record: its status is known once replayed
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Left out by the CDX server itself (a regular expression on the type; ``!`` negates it): most
 # captures of a portal are its images. IA's ``collapse=digest`` is not asked for: it folds
 # neighbouring lines of different URLs with one digest (identical redirects) into one.

@@ -47,9 +47,7 @@ def reextract(db, captures_folder: Path, sites: list[SiteConfig],
     records, outcomes, missing = [], Counter(), Counter()
     captures = [c for c in storage.article_captures(db) if parse_article_ref(c["url"])]
     jobs = [(capture, storage.payload_capture(db, capture)) for capture in captures]
-    ticks = iter(progress(jobs))
-    for result in reread(jobs, captures_folder, sites, workers):
-        next(ticks, None)
+    for _, result in zip(progress(jobs), reread(jobs, captures_folder, sites, workers), strict=True):
         if result.missing:
             missing[result.missing] += 1
         elif result.record is None:
@@ -59,7 +57,6 @@ def reextract(db, captures_folder: Path, sites: list[SiteConfig],
         if len(records) >= BATCH:
             outcomes += storage.save_articles(db, records, change="reextracted")
             records = []
-    next(ticks, None)  # lets a progress bar finish
     outcomes += storage.save_articles(db, records, change="reextracted")
     storage.link_copies(db)
     return outcomes, dict(missing)

@@ -166,7 +166,7 @@ class ArchiveSession:
         previous = storage.capture_with_content(self.db, digest, response.status) if digest else None
         unchanged = previous is not None
         revisit_of = {"digest": previous["digest"], "uri": previous["url"],
-                      "warc_date": _warc_date(previous["fetched_at"])} if unchanged else None
+                      "warc_date": warc.warc_date(previous["fetched_at"])} if unchanged else None
         written = self.writer.write_fetch(_fetch(request, response, fetched_at), revisit_of)
         capture_id = storage.add_capture(self.db, {
             "url": response.url, "site": getattr(request.cb_kwargs.get("site"), "name", None),
@@ -224,8 +224,3 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-def _warc_date(iso: str) -> str:
-    """An ISO 8601 time as a WARC-Date (``YYYY-MM-DDThh:mm:ssZ``)."""
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

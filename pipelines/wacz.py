@@ -124,7 +124,7 @@ def page_entries(db: sqlite_utils.Database, capture_ids: set[int]) -> list[dict]
     for row in rows:
         if row["capture_id"] in capture_ids and row["url"] not in seen:
             seen.add(row["url"])
-            pages.append({"id": row["id"], "url": row["url"], "ts": _warc_date(row["fetched_at"]),
+            pages.append({"id": row["id"], "url": row["url"], "ts": warc.warc_date(row["fetched_at"]),
                           "title": row["title"]})
     return pages
 
@@ -295,11 +295,6 @@ def _os_error_message(error: OSError, folder: Path, output: Path) -> str:
     if name and name.resolve().is_relative_to(folder.resolve()):
         return f"capture file {name} cannot be read: {reason}"
     return f"cannot write {output}: {reason}"
-
-
-def _warc_date(fetched_at: str) -> str:
-    """A capture's ``fetched_at`` (ISO 8601) as a WARC date: UTC, to the second, ending in ``Z``."""
-    return datetime.fromisoformat(fetched_at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _title(sites: tuple[str, ...], since: str | None) -> str:

@@ -47,6 +47,18 @@ def content_digest(text: str) -> str:
     return payload_digest(mask_counters(unicodedata.normalize("NFC", text)).encode("utf-8"))
 
 
+def warc_date(moment: datetime | str) -> str:
+    """A time (a datetime, or ISO 8601 text) as a WARC-Date: UTC, to the second, ending in ``Z``."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def header(pairs: list[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` (any case) among ``(name, value)`` pairs, or ``None``."""
+    return next((value for key, value in pairs if key.lower() == name.lower()), None)
+
+
 def payload_digest(body: bytes) -> str:
     """``sha1:`` digest (base 32) of a payload's bytes, as WARC-Payload-Digest writes it."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
@@ -126,7 +138,7 @@ class RotatingWarcWriter:
         self._ensure_file()
         http_headers = StatusAndHeaders(f"{fetch.status} {fetch.reason}".strip(), _kept(fetch),
                                         protocol="HTTP/1.1")
-        date = fetch.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        date = warc_date(fetch.fetched_at)
         if revisit_of:
             record = self.writer.create_revisit_record(
                 fetch.url, digest=revisit_of["digest"], refers_to_uri=revisit_of["uri"],
@@ -195,6 +207,10 @@ class StoredResponse:
     warc_date: str
     record_type: str = "response"  # or "revisit": no payload of its own, see payload_digest
     payload_digest: str | None = None  # WARC-Payload-Digest as written (``sha1:…``)
+
+    def header(self, name: str) -> str | None:
+        """The first value of the response header ``name`` (any case), or ``None``."""
+        return header(self.headers, name)
 
 
 def captures_folder(db_path: str | Path) -> Path:

@@ -27,10 +27,10 @@ from urllib.parse import urljoin, urlsplit
 from crawler.config import WaybackSettings
 from crawler.dates import utc_now
 from crawler.pages.registry import parse_article_ref
-from crawler.sites import RegistryError, SiteConfig, adhoc_site, select_sites
+from crawler.sites import RegistryError, SiteConfig, select_sites
+from media import HTML_TYPES
 from pipelines import replay, storage, warc
 from pipelines.cdx import (
-    HTML_TYPES,
     CdxCapture,
     backoff_delay,
     cdx_query,
@@ -72,7 +72,7 @@ class Answer:
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (any case), or ``None``."""
-        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+        return warc.header(self.headers, name)
 
 
 class _Unfollowed(urllib.request.HTTPRedirectHandler):
@@ -239,7 +239,7 @@ def sources_for(sites: list[SiteConfig], names: list[str], hosts: list[str],
     for host in hosts:
         host = urlsplit(host).netloc if "//" in host else host.strip("/")
         url = f"http://{host}/"
-        site = next((site for site in sites if site.owns(url)), None) or adhoc_site([url])
+        site = replay.site_for(url, sites)
         sources.append(Source(site, host, start, end))
     if not sources:
         raise RegistryError("name a site (see `bantin sites`) or give --host HOST")
@@ -331,7 +331,7 @@ def _write(writer: RecoveredWarcWriter, url: str, answer: Answer, timestamp: str
         url=url, status=answer.status, reason=answer.reason, headers=headers, body=answer.body,
         request_headers=[], fetched_at=datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC),
         via=replay_url(replay, timestamp, url), retrieved_at=utc_now()))
-    body = warc.decoded(answer.body, _header(headers, "Content-Encoding"))
+    body = warc.decoded(answer.body, warc.header(headers, "Content-Encoding"))
     stored = warc.StoredResponse(url=url, status=answer.status, headers=headers, body=body,
                                  warc_date=timestamp_iso(timestamp), payload_digest=written.payload_digest)
     return stored, written
@@ -344,15 +344,10 @@ def _kind(status: int) -> str:
     return "redirects" if 300 <= status < 400 else "other_statuses"
 
 
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    """The first value of header ``name`` (any case) among ``(name, value)`` pairs, or ``None``."""
-    return next((v for k, v in headers if k.lower() == name.lower()), None)
-
-
 def _capture_row(site: SiteConfig, url: str, timestamp: str, stored: warc.StoredResponse,
                  written: warc.Written) -> dict:
     """The ``captures`` row of a recovered capture (its time the archive's, its origin ``wayback``)."""
-    html = (_header(stored.headers, "Content-Type") or "").lower().startswith(HTML_TYPES)
+    html = (stored.header("Content-Type") or "").lower().startswith(HTML_TYPES)
     text = stored.body.decode("utf-8", errors="replace") if html else None
     return {"url": url, "site": site.name, "status": stored.status, "fetched_at": timestamp_iso(timestamp),
             "record_type": "response", "digest": written.payload_digest,

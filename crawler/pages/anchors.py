@@ -177,7 +177,7 @@ def active_menu_item(root) -> str | None:
     of its menus (``active``, ``selected``, ``current``), other than the home page or a number."""
     for link in (*CATEGORY_LINK(root), *ACTIVE_MENU(root)):
         text = text_of(link)
-        if text and text.casefold() not in ("trang chủ", "home") and not text.isdigit() \
+        if text and text.casefold() not in HOME_TEXTS and not text.isdigit() \
                 and len(text.split()) <= MENU_ITEM_MAX_WORDS:
             return text
     return None

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from media import is_image, media_type
+from media import HTML_TYPES, is_image, media_type
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def unusable(kind: str, status: int, content_type: str | None, body: bytes) -> s
     if kind == "image":
         return None if is_image(content_type, body) else "not_an_image"
     start = body[:512].lstrip().lower()
-    if media_type(content_type) in ("text/html", "application/xhtml+xml") or \
+    if media_type(content_type) in HTML_TYPES or \
             start.startswith((b"<!doctype html", b"<html")):
         return "web_page"  # a login or error page in place of the document
     return None

@@ -352,12 +352,10 @@ def _sites_from_arguments(site: str | None, start_url: str | None,
 def format_summary(stats: dict) -> str:
     """One line: pages fetched, articles by outcome, failed pages by kind, files kept (images,
     documents, bytes) and not kept, by reason."""
-    outcomes = {k.removeprefix("bantin/articles_"): v for k, v in stats.items()
-                if k.startswith("bantin/articles_")}
     failed = _by_kind(stats, "bantin/failed/")
-    articles = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none"
     return (f"pages fetched {stats.get('downloader/response_count', 0)}; "
-            f"articles: {articles}; failed pages {sum(failed.values())} ({_listed(failed)}); "
+            f"articles: {_listed(_by_kind(stats, 'bantin/articles_'))}; "
+            f"failed pages {sum(failed.values())} ({_listed(failed)}); "
             f"{_files_summary(stats)}")
 
 
@@ -365,9 +363,8 @@ def _files_summary(stats: dict) -> str:
     """``files kept N (I images, D documents, B bytes), skipped S (reasons), K kept before``."""
     kept = _by_kind(stats, "bantin/files_kept/")
     skipped = _by_kind(stats, "bantin/files_skipped/")
-    for reason in ("offsite",):
-        if stats.get(f"bantin/files_{reason}"):
-            skipped[reason] = stats[f"bantin/files_{reason}"]
+    if stats.get("bantin/files_offsite"):
+        skipped["offsite"] = stats["bantin/files_offsite"]
     return (f"files kept {stats.get('bantin/files_kept', 0)} ({kept.get('image', 0)} images, "
             f"{kept.get('document', 0)} documents, {stats.get('bantin/files_bytes', 0)} bytes), "
             f"skipped {sum(skipped.values())} ({_listed(skipped)}), "

@@ -90,16 +90,12 @@ def resolve_revisits(db: sqlite_utils.Database) -> int:
     """Point each imported revisit at the capture holding its payload: the one with the same
     payload digest, of the same URL if there is one, else of any URL (URI-agnostic revisits);
     from any imported file or crawl. Returns how many revisits are still without one."""
-    unresolved = db.execute("select id, url, digest from captures where record_type = 'revisit' "
-                            "and refers_to is null").fetchall()
-    left = 0
     with db.atomic():
-        for revisit_id, url, digest in unresolved:
-            original = db.execute(
-                "select id from captures where digest = ? and record_type != 'revisit' "
-                "order by url = ? desc, fetched_at, id limit 1", [digest, url]).fetchone() if digest else None
-            if original is None:
-                left += 1
-                continue
-            db.execute("update captures set refers_to = ? where id = ?", [original[0], revisit_id])
-    return left
+        db.execute("""update captures set refers_to = (
+                        select original.id from captures original
+                        where original.digest = captures.digest and original.record_type != 'revisit'
+                        order by original.url = captures.url desc, original.fetched_at, original.id
+                        limit 1)
+                      where record_type = 'revisit' and refers_to is null and digest is not null""")
+    return db.execute("select count(*) from captures where record_type = 'revisit' "
+                      "and refers_to is null").fetchone()[0]

@@ -37,6 +37,9 @@ def fill_facet_keys(db: sqlite_utils.Database) -> int:
     filled. Idempotent and cheap once done: the rows still to fill are read off a partial index
     that is empty after the first run."""
     db.execute(f"create index if not exists {UNFILLED_INDEX} on articles (id) where {UNFILLED}")
+    todo = f"select 1 from articles indexed by {UNFILLED_INDEX} where {UNFILLED} limit 1"
+    if db.execute(todo).fetchone() is None:
+        return 0  # nothing to fill: no write transaction on an archive a crawl may be writing
     db.conn.create_function("bantin_case_key", 1, case_key, deterministic=True)
     assignments = ", ".join(f"{key} = bantin_case_key({printed})"
                             for key, printed in KEYED_COLUMNS.items())

@@ -21,7 +21,7 @@ from functools import cache
 import sqlite_utils
 
 from pipelines.storage.facets import case_key
-from vntext import clean_text, fold, fold_aligned
+from vntext import clean_text, fold, fold_aligned, normalise_name
 
 NAMES_TABLE = "people_names"
 NAMES_SQL = (f"create virtual table if not exists {NAMES_TABLE} using fts5(name, folded, "
@@ -95,7 +95,7 @@ def _rekey(db: sqlite_utils.Database, progress: Callable[[str], None]) -> int:
         if rekeyed and not len(rekeyed) % PROGRESS_EVERY:
             progress(f"  people: {len(rekeyed):,} of {len(mentions):,} mentions")
         printed = printed_name(*texts.get(article_id, found_in), folded_id, position)
-        name = _capitalised(printed) if printed else first_names[folded_id]
+        name = normalise_name(printed) if printed else first_names[folded_id]
         rekeyed.append((name, (article_id, person_id(name), position, found_in, published_date)))
     unmentioned = set(first_names) - {folded_id for _, folded_id, *_ in mentions}
     db.execute("delete from mentions where person_id in (select id from people where folded is null)")
@@ -155,8 +155,3 @@ def _next_to(text: str, start: int, end: int, position: str) -> bool:
     before = clean_text(text[max(0, start - len(position) - POSITION_SLACK):start])
     after = clean_text(text[end:end + len(position) + POSITION_SLACK]).lstrip("-–— ")
     return before.endswith(position) or after.startswith(position)
-
-
-def _capitalised(name: str) -> str:
-    """``name`` cleaned with each word capitalised (``ĐINH HỒNG PHONG`` → ``Đinh Hồng Phong``)."""
-    return " ".join(word[:1].upper() + word[1:].lower() for word in clean_text(name).split())

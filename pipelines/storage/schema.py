@@ -119,7 +119,7 @@ INDEXES = {
     "attachments": [["url"]],
     "people": [["folded"]],
     "mentions": [["person_id"], ["published_date"]],
-    "captures": [["url", "fetched_at"], ["content_digest"], ["warc_file", "offset"]],
+    "captures": [["url", "fetched_at"], ["content_digest"], ["digest"], ["warc_file", "offset"]],
 }
 
 
