@@ -86,16 +86,19 @@ def article_captures(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(sql))
 
 
+# The capture holding a revisit's payload (same payload digest), for ``resolve_revisits``.
+ORIGINAL = ("select original.id from captures original where original.digest = captures.digest "
+            "and original.record_type != 'revisit'")
+EARLIEST = "order by original.fetched_at, original.id limit 1"
+
+
 def resolve_revisits(db: sqlite_utils.Database) -> int:
     """Point each imported revisit at the capture holding its payload: the one with the same
     payload digest, of the same URL if there is one, else of any URL (URI-agnostic revisits);
     from any imported file or crawl. Returns how many revisits are still without one."""
     with db.atomic():
-        db.execute("""update captures set refers_to = (
-                        select original.id from captures original
-                        where original.digest = captures.digest and original.record_type != 'revisit'
-                        order by original.url = captures.url desc, original.fetched_at, original.id
-                        limit 1)
-                      where record_type = 'revisit' and refers_to is null and digest is not null""")
+        db.execute(f"""update captures set refers_to = coalesce(
+                         ({ORIGINAL} and original.url = captures.url {EARLIEST}), ({ORIGINAL} {EARLIEST}))
+                       where record_type = 'revisit' and refers_to is null and digest is not null""")
     return db.execute("select count(*) from captures where record_type = 'revisit' "
                       "and refers_to is null").fetchone()[0]
